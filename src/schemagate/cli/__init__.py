@@ -1,0 +1,102 @@
+"""The `schemagate` command line: one error boundary and one verbosity setting."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from schemagate import __version__
+from schemagate.errors import EXIT_INTERNAL, EXIT_USAGE, SchemagateError
+
+logger = logging.getLogger("schemagate")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="Log more; -vv also shows tracebacks.")
+@click.option("-q", "--quiet", count=True, help="Log less.")
+@click.version_option(__version__, prog_name="schemagate")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
+    """Gate EventBridge schema changes by compatibility mode.
+
+    Exit codes: 0 passed, 1 gate failed, 2 usage error or invalid input,
+    3 registry, network or credentials error.
+    """
+    level = verbose - quiet
+    ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = level
+    _configure_logging(level)
+
+
+def _configure_logging(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    if level >= 1:
+        logger.setLevel(logging.DEBUG)
+    elif level == 0:
+        logger.setLevel(logging.WARNING)
+    else:
+        logger.setLevel(logging.ERROR)
+
+
+def _register_commands() -> None:
+    # Each command lives in its own module so that heavy imports stay on its path.
+    from schemagate.cli import check, diff, emulator, pull
+
+    for module in (diff, check, pull, emulator):
+        cli.add_command(module.command)
+
+
+_register_commands()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code instead of raising."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    try:
+        result = cli.main(args=args, prog_name="schemagate", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return EXIT_USAGE
+    except SchemagateError as exc:
+        if _traceback_requested(args):
+            raise
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except Exception as exc:
+        if _traceback_requested(args):
+            raise
+        logger.debug("internal error", exc_info=True)
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with -vv for the traceback and report it",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    if isinstance(result, int):
+        return result
+    return 0
+
+
+def _traceback_requested(args: list[str]) -> bool:
+    count = 0
+    for arg in args:
+        if arg == "--verbose":
+            count += 1
+        elif arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) == {"v"}:
+            count += len(arg) - 1
+    return count >= 2 or bool(os.environ.get("SCHEMAGATE_TRACEBACK"))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,11 +1,38 @@
-"""The `schemagate diff` command."""
+"""`schemagate diff OLD NEW`: compare two schema files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from schemagate.cli.options import gate_options, resolve_mode, resolve_policy, use_color
+from schemagate.config import load_settings
+from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK
 
 
 @click.command(name="diff")
-def command() -> None:
-    """Not built yet."""
-    raise click.UsageError("schemagate diff is not available in this build")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+@gate_options
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Settings file (default: nearest schemagate.toml or pyproject.toml).")
+def command(old: Path, new: Path, mode_name: str | None, strict: bool | None,
+            output_format: str, config_path: Path | None) -> int:
+    """Tell whether NEW is compatible with OLD under a mode.
+
+    Exits 0 when compatible, 1 when a break is found, 2 on invalid input.
+    """
+    from schemagate.diff.engine import diff_documents
+    from schemagate.load import load_file
+    from schemagate.report.render import get_reporter
+
+    reporter = get_reporter(output_format)
+    settings = load_settings(config_path)
+    mode = resolve_mode(mode_name, settings.mode)
+    policy = resolve_policy(strict, settings.policy)
+    old_document = load_file(old)
+    new_document = load_file(new)
+    result = diff_documents(old_document, new_document, mode, policy)
+    click.echo(reporter.diff(result, str(new), use_color()), nl=False)
+    return EXIT_OK if result.compatible else EXIT_GATE_FAILED

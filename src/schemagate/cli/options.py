@@ -1,0 +1,48 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from schemagate.modes import Mode, Policy, parse_mode
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MODE_HELP = (
+    "Compatibility mode: backward, forward, full, backward-transitive, forward-transitive, "
+    "full-transitive or none (default: full, or the configured mode)."
+)
+
+
+def gate_options(function: F) -> F:
+    """Add --mode, --strict and --format."""
+    function = click.option(
+        "--format", "output_format", default="text", show_default=True,
+        help="Output format: text or json.",
+    )(function)
+    function = click.option(
+        "--strict", is_flag=True, default=None,
+        help="Compare exact sets of instances instead of the tolerant-reader policy.",
+    )(function)
+    function = click.option("--mode", "mode_name", default=None, help=MODE_HELP)(function)
+    return function
+
+
+def resolve_mode(name: str | None, default: Mode) -> Mode:
+    return parse_mode(name) if name is not None else default
+
+
+def resolve_policy(strict: bool | None, default: Policy) -> Policy:
+    if strict is None:
+        return default
+    return Policy.STRICT if strict else Policy.TOLERANT
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to anything non-empty."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

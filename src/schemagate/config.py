@@ -1,0 +1,116 @@
+"""Settings from `[tool.schemagate]` in the nearest `pyproject.toml`, or `schemagate.toml`.
+
+Command-line options override the file; the file overrides the defaults below. Unknown
+keys are errors, so a misspelt setting never passes silently.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schemagate.errors import ConfigError
+from schemagate.modes import Mode, Policy, parse_mode
+
+KNOWN_KEYS = frozenset({"registry", "schemas", "mode", "policy", "names"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; `base` is the folder relative paths in the file resolve against."""
+
+    base: Path
+    source: Path | None = None
+    registry: str | None = None
+    schemas: Path = Path("schemas")
+    mode: Mode = Mode.FULL
+    policy: Policy = Policy.TOLERANT
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def schemas_path(self) -> Path:
+        return self.schemas if self.schemas.is_absolute() else self.base / self.schemas
+
+
+def find_config(start: Path) -> Path | None:
+    """Return the nearest `schemagate.toml`, or `pyproject.toml` with a schemagate table."""
+    for folder in [start, *start.parents]:
+        dedicated = folder / "schemagate.toml"
+        if dedicated.is_file():
+            return dedicated
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _read(pyproject) and "schemagate" in _read(
+                pyproject)["tool"]:
+            return pyproject
+    return None
+
+
+def load_settings(explicit: Path | None = None, start: Path | None = None) -> Settings:
+    """Load settings from `explicit`, or from the nearest configuration file."""
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file {explicit} not found; pass an existing file to --config")
+    path = explicit or find_config(start or Path.cwd())
+    if path is None:
+        return Settings(base=start or Path.cwd())
+    table = _table(path)
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key {unknown[0]!r} in the schemagate settings; "
+            f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
+        )
+    return Settings(
+        base=path.parent,
+        source=path,
+        registry=_string(table, "registry", path),
+        schemas=Path(_string(table, "schemas", path) or "schemas"),
+        mode=parse_mode(_string(table, "mode", path) or "full"),
+        policy=_policy(table, path),
+        names=_names(table, path),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+
+
+def _table(path: Path) -> dict[str, Any]:
+    data = _read(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("schemagate", {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: schemagate settings must be a table")
+    return data
+
+
+def _string(table: dict[str, Any], key: str, path: Path) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{path}: {key} must be a string, got {value!r}")
+    return value
+
+
+def _policy(table: dict[str, Any], path: Path) -> Policy:
+    value = _string(table, "policy", path) or "tolerant"
+    try:
+        return Policy(value.lower())
+    except ValueError:
+        raise ConfigError(f"{path}: invalid policy {value!r}; use tolerant or strict") from None
+
+
+def _names(table: dict[str, Any], path: Path) -> dict[str, str]:
+    names = table.get("names", {})
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in names.items()
+    ):
+        raise ConfigError(
+            f"{path}: names must map file stems or paths to registry schema names"
+        )
+    return dict(names)

@@ -1,0 +1,314 @@
+"""Compare two schema documents and prove each break with a witness event.
+
+The walk pairs old and new schema positions by structure (properties by name, items,
+union branches by meaning), runs the keyword checks on each pair, and then turns each
+change into findings: a direction is reported as a break only when a witness event is
+valid for one side's reader and rejected by the other's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemagate.diff.changes import Change, PathToken
+from schemagate.diff.examples import ExampleBuilder, Unbuildable
+from schemagate.diff.proof import DocumentValidator, Prover
+from schemagate.diff.shape import Conj, Loc, Shape, build_shape, expand
+from schemagate.load.document import SchemaDocument
+from schemagate.modes import Direction, Mode, Policy
+from schemagate.report.model import DiffResult, Finding, Witness
+from schemagate.resolve.refs import Resolver
+from schemagate.rules.catalogue import Severity, get_rule
+from schemagate.rules.checks import NODE_CHECKS, effective_types
+
+# Name used for object members that only `additionalProperties` governs.
+EXTRA_MEMBER = "extraMember"
+
+
+@dataclass
+class Side:
+    """One document with everything needed to build and check its instances."""
+
+    resolver: Resolver
+    validator: DocumentValidator
+    examples: ExampleBuilder
+
+    @classmethod
+    def of(cls, document: SchemaDocument, policy: Policy) -> Side:
+        resolver = Resolver(document)
+        resolver.check_references()
+        validator = DocumentValidator(resolver, policy)
+        return cls(resolver, validator, ExampleBuilder(resolver, validator))
+
+    @functools.cached_property
+    def asserted_formats(self) -> frozenset[str]:
+        checker = self.validator._root.format_checker
+        return frozenset(checker.checkers) if checker is not None else frozenset()
+
+    def root(self) -> Conj:
+        pointer = self.resolver.document.root_pointer
+        return expand(self.resolver, (pointer, self.resolver.lookup(pointer)))
+
+
+@dataclass
+class Walk:
+    """State of one comparison: the pairs already compared and the changes found."""
+
+    old: Side
+    new: Side
+    policy: Policy
+    changes: list[Change] = field(default_factory=list)
+    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+
+    def scratch(self) -> Walk:
+        return Walk(self.old, self.new, self.policy, [], set(self.seen))
+
+
+def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: tuple[PathToken, ...]) -> None:
+    """Compare two conjunctions at one instance path, recording changes in `walk`."""
+    key = (tuple(p for p, _ in old_conj), tuple(p for p, _ in new_conj))
+    if key in walk.seen:
+        return
+    walk.seen.add(key)
+    old = build_shape(walk.old.resolver, old_conj)
+    new = build_shape(walk.new.resolver, new_conj)
+    if old.unions or new.unions:
+        _compare_unions(walk, old, new, path)
+        return
+    for check in NODE_CHECKS:
+        for change in check(walk.old, walk.new, old, new):
+            walk.changes.append(dataclasses.replace(change, path=path))
+    if _both_may_be(old, new, "object"):
+        _compare_objects(walk, old, new, path)
+    if _both_may_be(old, new, "array") and (old.items or new.items):
+        items_old = walk.old.examples.conj(old.items) or ((old.pointer, True),)
+        items_new = walk.new.examples.conj(new.items) or ((new.pointer, True),)
+        compare(walk, items_old, items_new, (*path, 0))
+
+
+def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
+    old_types = effective_types(old)
+    new_types = effective_types(new)
+    return (old_types is None or type_name in old_types) and (
+        new_types is None or type_name in new_types)
+
+
+def _compare_objects(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+    # A name listed in `required` is declared even without a `properties` entry: a
+    # producer must send it, with any value the catch-all schema allows.
+    old_names = old.properties.keys() | old.required
+    new_names = new.properties.keys() | new.required
+    for name in sorted(old_names & new_names):
+        compare(walk, _member(walk, walk.old, old, name), _member(walk, walk.new, new, name),
+                (*path, name))
+    removed = sorted(old.properties.keys() - new_names)
+    added = sorted(new.properties.keys() - old_names)
+    _report_membership(walk, old, new, path, removed, added)
+    _compare_required(walk, old, new, path)
+    _compare_additional(walk, old, new, path)
+
+
+def _member(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
+    if name in shape.properties:
+        return side.examples.conj(shape.properties[name])
+    return _catch_all(walk, side, shape, name)
+
+
+def _report_membership(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...],
+                       removed: list[str], added: list[str]) -> None:
+    strict = walk.policy is Policy.STRICT
+    for name in removed:
+        pointer = old.properties[name][0][0]
+        walk.changes.append(Change("property-removed", f"property {name!r} removed",
+                                   pointer, None, path=(*path, name)))
+        if strict:
+            compare(walk, walk.old.examples.conj(old.properties[name]),
+                    _catch_all(walk, walk.new, new, name), (*path, name))
+    for name in added:
+        pointer = new.properties[name][0][0]
+        walk.changes.append(Change("property-added", f"property {name!r} added",
+                                   None, pointer, path=(*path, name)))
+        if strict:
+            compare(walk, _catch_all(walk, walk.old, old, name),
+                    walk.new.examples.conj(new.properties[name]), (*path, name))
+    _report_renames(walk, old, new, path, removed, added)
+
+
+def _catch_all(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
+    """Return what an object of `shape` accepts under a name it does not declare."""
+    member = side.examples.member(shape, name)
+    if member:
+        return member
+    if shape.closed and walk.policy is Policy.STRICT:
+        return ((f"{shape.pointer}/additionalProperties", False),)
+    return ((shape.pointer, True),)
+
+
+def _report_renames(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...],
+                    removed: list[str], added: list[str]) -> None:
+    for gone in removed:
+        if gone in old.required:
+            continue
+        gone_schema = _canonical(walk.old, old.properties[gone])
+        for name in added:
+            if name in new.required or _canonical(walk.new, new.properties[name]) != gone_schema:
+                continue
+            walk.changes.append(Change(
+                "property-possibly-renamed",
+                f"optional property {gone!r} removed and {name!r} added with the same schema; "
+                "a consumer reading the old name loses its data",
+                old.properties[gone][0][0], new.properties[name][0][0], path=(*path, gone),
+            ))
+
+
+def _canonical(side: Side, locs: list[Loc]) -> str:
+    import json
+
+    conj = side.examples.conj(locs)
+    return json.dumps([schema for _, schema in conj], sort_keys=True, default=str)
+
+
+def _compare_required(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+    for name in sorted(new.required - old.required):
+        yield_change = _required_change(walk.old, old, name, "required-property-added",
+                                        f"property {name!r} became required")
+        walk.changes.append(dataclasses.replace(
+            yield_change, old_pointer=old.pointer, new_pointer=new.pointer, path=path,
+            suspects=frozenset({Direction.BACKWARD})))
+    for name in sorted(old.required - new.required):
+        change = _required_change(walk.new, new, name, "required-property-removed",
+                                  f"property {name!r} is no longer required")
+        walk.changes.append(dataclasses.replace(
+            change, old_pointer=old.pointer, new_pointer=new.pointer, path=path,
+            suspects=frozenset({Direction.FORWARD}), forward=change.backward, backward=()))
+
+
+def _required_change(side: Side, shape: Shape, name: str, rule: str, message: str) -> Change:
+    try:
+        instance = side.examples.example(shape.locs, only_type="object")
+    except Unbuildable:
+        instance = {}
+    candidate = {k: v for k, v in instance.items() if k != name} if isinstance(
+        instance, dict) else {}
+    return Change(rule, message, None, None, backward=(candidate,))
+
+
+def _compare_additional(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]
+                        ) -> None:
+    old_maps = [loc for loc in old.additional if isinstance(loc[1], dict)]
+    new_maps = [loc for loc in new.additional if isinstance(loc[1], dict)]
+    name = _fresh_member(old, new)
+    if walk.policy is Policy.TOLERANT:
+        if old_maps and new_maps:
+            compare(walk, walk.old.examples.conj(old_maps), walk.new.examples.conj(new_maps),
+                    (*path, name))
+        return
+    compare(walk, _catch_all(walk, walk.old, old, name), _catch_all(walk, walk.new, new, name),
+            (*path, name))
+
+
+def _fresh_member(old: Shape, new: Shape) -> str:
+    name = EXTRA_MEMBER
+    while name in old.properties or name in new.properties:
+        name += "_"
+    return name
+
+
+def _compare_unions(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+    old_alts = walk.old.examples.alternatives(old.locs, old) if old.unions else [old.locs]
+    new_alts = walk.new.examples.alternatives(new.locs, new) if new.unions else [new.locs]
+    if len(old_alts) == 1 and len(new_alts) == 1:
+        compare(walk, old_alts[0], new_alts[0], path)
+        return
+    for alt in old_alts:
+        _cover(walk, alt, new_alts, Direction.BACKWARD, path)
+    for alt in new_alts:
+        _cover(walk, alt, old_alts, Direction.FORWARD, path)
+
+
+def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction,
+           path: tuple[PathToken, ...]) -> None:
+    """Match one alternative to an alternative on the other side that accepts all of it."""
+    best: list[Change] | None = None
+    for other in others:
+        scratch = walk.scratch()
+        pair = (alt, other) if direction is Direction.BACKWARD else (other, alt)
+        compare(scratch, pair[0], pair[1], path)
+        breaking = [c for c in scratch.changes if direction in c.suspects]
+        if not breaking:
+            return
+        if best is None or len(breaking) < len(best):
+            best = breaking
+    pointer = alt[0][0]
+    backward = direction is Direction.BACKWARD
+    side = walk.old if backward else walk.new
+    try:
+        candidates: tuple[Any, ...] = (side.examples.example(alt),)
+    except Unbuildable:
+        candidates = ()
+    rule = "union-branch-removed" if backward else "union-branch-added"
+    message = ("alternative no longer accepted by any new branch" if backward
+               else "new alternative not accepted by any old branch")
+    walk.changes.append(Change(
+        rule, message, pointer if backward else None, None if backward else pointer,
+        path=path, suspects=frozenset({direction}),
+        backward=candidates if backward else (), forward=() if backward else candidates,
+    ))
+
+
+def diff_documents(old: SchemaDocument, new: SchemaDocument, mode: Mode,
+                   policy: Policy = Policy.TOLERANT) -> DiffResult:
+    """Compare two documents under a mode and policy and prove every reported break."""
+    old_side = Side.of(old, policy)
+    new_side = Side.of(new, policy)
+    walk = Walk(old_side, new_side, policy)
+    compare(walk, old_side.root(), new_side.root(), ())
+    prover = Prover(old_side.resolver, new_side.resolver, policy)
+    findings = [f for change in walk.changes for f in _findings(walk, prover, change, mode)]
+    findings.sort(key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule))
+    compatible = not any(f.severity is Severity.ERROR for f in findings)
+    return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=findings)
+
+
+def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterator[Finding]:
+    witnesses: list[Witness] = []
+    unproven: list[Direction] = []
+    for direction in sorted(change.suspects):
+        witness = _prove(walk, prover, change, direction)
+        if witness is None:
+            unproven.append(direction)
+        else:
+            witnesses.append(witness)
+    breaks = frozenset(w.direction for w in witnesses)
+    rule = get_rule(change.rule)
+    checked = breaks & mode.directions
+    severity = rule.severity if checked else Severity.INFO
+    if breaks or not change.suspects:
+        yield Finding(rule.id, severity, breaks, change.old_pointer, change.new_pointer,
+                      change.message, tuple(witnesses), change.path)
+    if unproven:
+        gated = frozenset(unproven) & mode.directions
+        yield Finding(
+            "unproven", Severity.WARNING if gated else Severity.INFO, frozenset(),
+            change.old_pointer, change.new_pointer,
+            f"{change.rule}: {change.message}; no witness event for "
+            f"{' or '.join(sorted(unproven))} could be built, so check it by hand",
+            (), change.path,
+        )
+
+
+def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction
+           ) -> Witness | None:
+    side = walk.old if direction is Direction.BACKWARD else walk.new
+    for candidate in change.candidates(direction):
+        try:
+            event = side.examples.embed(side.root(), change.path, candidate)
+        except Unbuildable:
+            continue
+        if prover.proves(direction, event):
+            return Witness(direction, event)
+    return None

@@ -1,0 +1,287 @@
+"""Build example events: minimal valid instances, and instances with a chosen value placed
+at an instance path. Witnesses are built here and then proven by `proof.Prover`.
+
+The builder produces only declared properties, which is what a producer following its
+schema sends under the tolerant policy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from schemagate.diff.proof import DocumentValidator
+from schemagate.diff.shape import Conj, Loc, Shape, build_shape, expand
+from schemagate.resolve.refs import Resolver
+
+PathToken = str | int
+# Stops recursion through self-referencing schemas; witnesses rarely need more depth.
+MAX_DEPTH = 24
+# Bounds the branch combinations tried where several unions apply to one value.
+MAX_ALTERNATIVES = 32
+TYPE_ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")
+
+_FORMAT_SAMPLES = {
+    "date-time": "2026-01-15T10:30:00Z",
+    "date": "2026-01-15",
+    "time": "10:30:00Z",
+    "email": "user@example.com",
+    "idn-email": "user@example.com",
+    "hostname": "example.com",
+    "idn-hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "uri": "https://example.com/item",
+    "uri-reference": "/item",
+    "iri": "https://example.com/item",
+    "uuid": "123e4567-e89b-12d3-a456-426614174000",
+    "regex": "^a$",
+    "json-pointer": "/a",
+    "duration": "P1D",
+}
+
+
+class Unbuildable(Exception):
+    """No instance of a schema could be built within the bounds."""
+
+
+class ExampleBuilder:
+    """Build instances of one document's schemas."""
+
+    def __init__(self, resolver: Resolver, validator: DocumentValidator) -> None:
+        self.resolver = resolver
+        self.validator = validator
+        self._random = random.Random(0)
+
+    def conj(self, locs: list[Loc] | Conj) -> Conj:
+        expanded: list[Loc] = []
+        for loc in locs:
+            expanded.extend(expand(self.resolver, loc))
+        return tuple(expanded)
+
+    def valid(self, conj: Conj, instance: Any) -> bool:
+        """Tell whether `instance` is valid under every location of `conj`, in the reader view.
+
+        Boolean locations stand for "anything" or "nothing" placed by the walk, and a
+        location stripped of its unions is checked without them.
+        """
+        for pointer, schema in conj:
+            if isinstance(schema, bool):
+                if not schema:
+                    return False
+                continue
+            stripped = "anyOf" not in schema and "oneOf" not in schema
+            if not self.validator.is_valid(instance, pointer, without_unions=stripped):
+                return False
+        return True
+
+    def example(self, conj: Conj, depth: int = 0, *, only_type: str | None = None) -> Any:
+        """Return a small instance valid under every location of `conj`."""
+        for candidate in self.candidates(conj, depth, only_type=only_type):
+            if self.valid(conj, candidate):
+                return candidate
+        raise Unbuildable(conj[0][0] if conj else "#")
+
+    def candidates(self, conj: Conj, depth: int = 0, *, only_type: str | None = None
+                   ) -> Iterator[Any]:
+        """Yield instances likely to be valid under `conj`, simplest first."""
+        if depth > MAX_DEPTH:
+            return
+        shape = build_shape(self.resolver, conj)
+        if shape.unions:
+            for alternative in self.alternatives(conj, shape):
+                yield from self.candidates(alternative, depth + 1, only_type=only_type)
+            return
+        if shape.enum is not None:
+            values = [v for v in shape.enum if only_type is None or _json_type(v) == only_type]
+            yield from sorted(values, key=lambda v: v is None)
+            return
+        for type_name in self._types(shape, only_type):
+            yield from self._of_type(shape, type_name, depth)
+
+    def alternatives(self, conj: Conj, shape: Shape) -> list[Conj]:
+        """Split a conjunction with `anyOf`/`oneOf` into one conjunction per branch choice."""
+        base = tuple(
+            (pointer, _without_unions(schema)) if isinstance(schema, dict) else (pointer, schema)
+            for pointer, schema in conj
+        )
+        choices = [branches for _, branches in shape.unions]
+        result = []
+        for combination in itertools.islice(itertools.product(*choices), MAX_ALTERNATIVES):
+            result.append(self.conj([*base, *combination]))
+        return result
+
+    def embed(self, conj: Conj, path: tuple[PathToken, ...], value: Any, depth: int = 0) -> Any:
+        """Return an instance valid under `conj` except at `path`, where it holds `value`."""
+        if not path:
+            return value
+        if depth > MAX_DEPTH:
+            raise Unbuildable(conj[0][0] if conj else "#")
+        shape = build_shape(self.resolver, conj)
+        if shape.unions:
+            last: Any = None
+            for alternative in self.alternatives(conj, shape):
+                try:
+                    last = self.embed(alternative, path, value, depth + 1)
+                except Unbuildable:
+                    continue
+                if self.valid(conj, last):
+                    return last
+            if last is None:
+                raise Unbuildable(conj[0][0])
+            return last
+        token, rest = path[0], path[1:]
+        if isinstance(token, int):
+            items = self.conj(shape.items)
+            inner = self.embed(items, rest, value, depth + 1)
+            filler = [self._quiet_example(items, depth) for _ in range(_min_items(shape) - 1)]
+            return [inner, *filler]
+        base = self._object(shape, depth, skip=token)
+        base[token] = self.embed(self.member(shape, token), rest, value, depth + 1)
+        return base
+
+    def member(self, shape: Shape, name: str) -> Conj:
+        """Return the schemas a member called `name` of an object of `shape` must satisfy."""
+        if name in shape.properties:
+            return self.conj(shape.properties[name])
+        import re
+
+        matched: list[Loc] = []
+        for where, patterns in shape.keywords.get("patternProperties", []):
+            for pattern, sub in patterns.items():
+                try:
+                    if re.search(pattern, name):
+                        matched.append((f"{where}/{pattern}", sub))
+                except re.error:
+                    continue
+        if matched:
+            return self.conj(matched)
+        return self.conj([loc for loc in shape.additional if isinstance(loc[1], dict)])
+
+    def _types(self, shape: Shape, only_type: str | None) -> list[str]:
+        from schemagate.diff.shape import effective_types
+
+        allowed = effective_types(shape)
+        if allowed is None:
+            allowed = frozenset(TYPE_ORDER)
+            preferred = _hinted_type(shape)
+            order = [preferred, *TYPE_ORDER] if preferred else list(TYPE_ORDER)
+        else:
+            order = list(TYPE_ORDER)
+        ordered = [t for t in dict.fromkeys(order) if t in allowed]
+        if only_type is not None:
+            ordered = [t for t in ordered if t == only_type]
+        return ordered
+
+    def _of_type(self, shape: Shape, type_name: str, depth: int) -> Iterator[Any]:
+        if type_name == "object":
+            yield self._object(shape, depth)
+        elif type_name == "array":
+            items = self.conj(shape.items)
+            count = _min_items(shape)
+            item = self._quiet_example(items, depth)
+            yield [item] * count if not shape.first("uniqueItems") else [item][:count]
+        elif type_name == "string":
+            yield from self._strings(shape)
+        elif type_name in ("integer", "number"):
+            yield from _numbers(shape, type_name)
+        elif type_name == "boolean":
+            yield from (True, False)
+        else:
+            yield None
+
+    def _object(self, shape: Shape, depth: int, skip: str | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for name in sorted(shape.required):
+            if name == skip:
+                continue
+            result[name] = self._quiet_example(self.member(shape, name), depth)
+        minimum = shape.first("minProperties") or 0
+        for name in sorted(shape.properties):
+            if len(result) + (skip is not None) >= minimum:
+                break
+            if name not in result and name != skip:
+                result[name] = self._quiet_example(self.member(shape, name), depth)
+        return result
+
+    def _quiet_example(self, conj: Conj, depth: int) -> Any:
+        if not conj:
+            return "text"
+        return self.example(conj, depth + 1)
+
+    def _strings(self, shape: Shape) -> Iterator[str]:
+        minimum = int(shape.first("minLength") or 0)
+        maximum = shape.first("maxLength")
+        fmt = shape.first("format")
+        pattern = shape.first("pattern")
+        if isinstance(pattern, str):
+            yield from self._pattern_samples(pattern)
+        if isinstance(fmt, str) and fmt in _FORMAT_SAMPLES:
+            yield _FORMAT_SAMPLES[fmt]
+        length = max(minimum, 1)
+        if maximum is not None and length > maximum:
+            length = int(maximum)
+        yield "x" * length
+        yield "text"
+
+    def _pattern_samples(self, pattern: str) -> Iterator[str]:
+        import rstr
+
+        generator = rstr.Rstr(self._random)
+        for _ in range(8):
+            try:
+                yield generator.xeger(pattern)
+            except Exception:
+                return
+
+
+def _without_unions(schema: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in schema.items() if key not in ("anyOf", "oneOf")}
+
+
+def _min_items(shape: Shape) -> int:
+    return max(int(shape.first("minItems") or 0), 1)
+
+
+def _hinted_type(shape: Shape) -> str | None:
+    if shape.properties or shape.required or shape.additional:
+        return "object"
+    if shape.items:
+        return "array"
+    keys = shape.keywords
+    if any(k in keys for k in ("minLength", "maxLength", "pattern", "format")):
+        return "string"
+    if any(k in keys for k in ("minimum", "maximum", "multipleOf")):
+        return "number"
+    return None
+
+
+def _numbers(shape: Shape, type_name: str) -> Iterator[float | int]:
+    low = shape.first("minimum")
+    high = shape.first("maximum")
+    step = shape.first("multipleOf")
+    start = 0 if low is None else low
+    if type_name == "integer":
+        start = math.ceil(start)
+    seeds = [start, start + 1, start + 2]
+    if high is not None:
+        seeds += [high, high - 1]
+    if isinstance(step, int | float) and step > 0:
+        multiple = math.ceil(start / step) * step
+        seeds.insert(0, multiple)
+        seeds.insert(1, multiple + step)
+    if type_name == "number":
+        seeds = [s + 0.5 for s in seeds]
+    for seed in seeds:
+        if type_name == "integer" and isinstance(seed, float) and seed.is_integer():
+            seed = int(seed)
+        yield seed
+
+
+def _json_type(value: Any) -> str:
+    from schemagate.diff.shape import json_type
+
+    return json_type(value)

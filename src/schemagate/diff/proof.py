@@ -1,0 +1,126 @@
+"""Validators that prove a witness: the reader's view of each document under a policy.
+
+Under the tolerant policy a reader ignores properties its schema does not declare, so
+the reader's view drops `additionalProperties: false` (and `unevaluatedProperties:
+false`). OpenAPI 3.0 documents are validated as draft 4 with `nullable: true` turned
+into a `"null"` type, which is how OpenAPI 3.0 defines it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from schemagate.load.document import Dialect, Kind
+from schemagate.modes import Direction, Policy
+from schemagate.resolve.keywords import walk_schemas
+from schemagate.resolve.refs import Resolver
+
+_SCHEMA_URIS = {
+    Dialect.DRAFT4: "http://json-schema.org/draft-04/schema#",
+    Dialect.OPENAPI30: "http://json-schema.org/draft-04/schema#",
+    Dialect.DRAFT6: "http://json-schema.org/draft-06/schema#",
+    Dialect.DRAFT7: "http://json-schema.org/draft-07/schema#",
+    Dialect.DRAFT2019: "https://json-schema.org/draft/2019-09/schema",
+    Dialect.DRAFT2020: "https://json-schema.org/draft/2020-12/schema",
+}
+
+
+class DocumentValidator:
+    """Validate instances against a document's root, or any pointer in it, in one view."""
+
+    def __init__(self, resolver: Resolver, policy: Policy) -> None:
+        import jsonschema
+        import jsonschema.validators
+
+        self.resolver = resolver
+        self.view = reader_view(resolver, policy)
+        uri = _SCHEMA_URIS[resolver.document.dialect]
+        cls = jsonschema.validators.validator_for({"$schema": uri})
+        root_pointer = resolver.document.root_pointer
+        schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
+        if resolver.document.kind is Kind.OPENAPI3:
+            schema = {key: value for key, value in schema.items() if key != "$schema"}
+        self._root = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        self._local: dict[tuple[str, bool], Any] = {}
+
+    def is_valid(self, instance: Any, pointer: str | None = None, *,
+                 without_unions: bool = False) -> bool:
+        """Tell whether `instance` is valid at `pointer` (the document's root by default).
+
+        With `without_unions`, the schema at `pointer` is used without its `anyOf` and
+        `oneOf`, as when one branch of them is checked separately.
+        """
+        if pointer is None:
+            return bool(self._root.is_valid(instance))
+        validator = self._local.get((pointer, without_unions))
+        if validator is None:
+            schema = self._lookup(pointer)
+            if without_unions and isinstance(schema, dict):
+                schema = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
+            validator = self._root.evolve(schema=schema)
+            self._local[(pointer, without_unions)] = validator
+        return bool(validator.is_valid(instance))
+
+    def _lookup(self, pointer: str) -> Any:
+        node: Any = self.view
+        if pointer in ("#", ""):
+            return node
+        from schemagate.resolve.keywords import unescape
+
+        for raw in pointer[2:].split("/"):
+            token = unescape(raw)
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        return node
+
+
+def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
+    """Copy the document into the form a reader validates with under `policy`."""
+    view = copy.deepcopy(resolver.data)
+    openapi = resolver.document.kind is Kind.OPENAPI3
+    for _, schema in _document_schemas(resolver, view):
+        if not isinstance(schema, dict):
+            continue
+        if openapi:
+            _apply_nullable(schema)
+        if policy is Policy.TOLERANT:
+            for keyword in ("additionalProperties", "unevaluatedProperties"):
+                if schema.get(keyword) is False:
+                    del schema[keyword]
+    return view
+
+
+def _document_schemas(resolver: Resolver, view: dict[str, Any]) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    if resolver.document.kind is Kind.OPENAPI3:
+        for name, schema in view["components"]["schemas"].items():
+            found.extend(walk_schemas(schema, name))
+        for key in view:
+            if key.startswith("x-schemagate"):
+                found.extend(walk_schemas(view[key], key))
+    else:
+        found.extend(walk_schemas(view, "#"))
+    return found
+
+
+def _apply_nullable(schema: dict[str, Any]) -> None:
+    if schema.get("nullable") is not True:
+        return
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        schema["type"] = [declared, "null"]
+    elif isinstance(declared, list) and "null" not in declared:
+        schema["type"] = [*declared, "null"]
+
+
+class Prover:
+    """Check that an event is a witness: valid for one side's reader, invalid for the other's."""
+
+    def __init__(self, old: Resolver, new: Resolver, policy: Policy) -> None:
+        self.old = DocumentValidator(old, policy)
+        self.new = DocumentValidator(new, policy)
+
+    def proves(self, direction: Direction, instance: Any) -> bool:
+        if direction is Direction.BACKWARD:
+            return self.old.is_valid(instance) and not self.new.is_valid(instance)
+        return self.new.is_valid(instance) and not self.old.is_valid(instance)

@@ -1,0 +1,114 @@
+"""The gate: compare local producer schemas with their registered versions."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from schemagate.diff.engine import diff_documents
+from schemagate.errors import InputError
+from schemagate.load.document import SchemaDocument, load_file, load_text
+from schemagate.modes import Mode, Policy
+from schemagate.registry.base import Registry, SchemaVersion
+from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
+from schemagate.rules.catalogue import Severity, get_rule
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the schema files they hold, sorted; files are kept as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCHEMA_SUFFIXES
+            ))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder; pass schema files or folders")
+    return found
+
+
+def schema_name(path: Path, names: dict[str, str], base: Path) -> str:
+    """Return the registry name for a local file: a mapped name, or the file stem."""
+    candidates = [path.stem, path.name, str(path)]
+    with contextlib.suppress(ValueError):
+        candidates.append(str(path.resolve().relative_to(base.resolve())))
+    for candidate in candidates:
+        if candidate in names:
+            return names[candidate]
+    return path.stem
+
+
+def registered_document(version: SchemaVersion, registry: Registry) -> SchemaDocument:
+    source = f"{registry.uri} {version.name}@{version.version}"
+    return load_text(version.content, source)
+
+
+def check_schemas(
+    files: list[Path],
+    registry: Registry,
+    mode: Mode,
+    policy: Policy,
+    names: dict[str, str] | None = None,
+    base: Path | None = None,
+) -> CheckResult:
+    """Gate each local file against the registry and collect one result per schema."""
+    names = names or {}
+    base = base or Path.cwd()
+    seen: dict[str, Path] = {}
+    results = []
+    for path in files:
+        name = schema_name(path, names, base)
+        if name in seen:
+            raise InputError(
+                f"{path} and {seen[name]} both map to schema {name!r}; rename one or map it "
+                "under [tool.schemagate.names]"
+            )
+        seen[name] = path
+        results.append(_check_one(load_file(path), name, registry, mode, policy))
+    return CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)
+
+
+def _check_one(local: SchemaDocument, name: str, registry: Registry, mode: Mode,
+               policy: Policy) -> SchemaResult:
+    path = local.source
+    latest = registry.get_version(name)
+    if latest is None:
+        rule = get_rule("schema-unregistered")
+        finding = Finding(rule.id, Severity.ERROR, frozenset(), None, None,
+                          f"schema {name!r} is not in {registry.uri}", ())
+        return SchemaResult(name, path, Status.UNREGISTERED, None, [finding])
+    if registered_document(latest, registry).data == local.data:
+        return SchemaResult(name, path, Status.UNCHANGED, latest.version, [], (latest.version,))
+    versions = [latest]
+    if mode.transitive:
+        versions = [_version(registry, name, v) for v in registry.list_versions(name)]
+    findings: list[Finding] = []
+    for version in versions:
+        logger.debug("comparing %s with %s version %s", path, name, version.version)
+        result = diff_documents(registered_document(version, registry), local, mode, policy)
+        findings.extend(_dedupe(findings, result.findings))
+    breaking = any(f.severity is Severity.ERROR for f in findings)
+    status = Status.BREAKING if breaking else Status.COMPATIBLE
+    return SchemaResult(name, path, status, latest.version, findings,
+                        tuple(v.version for v in versions))
+
+
+def _version(registry: Registry, name: str, version: str) -> SchemaVersion:
+    found = registry.get_version(name, version)
+    if found is None:
+        raise InputError(f"{registry.uri}: version {version} of {name!r} was listed but is "
+                         "missing; pull the snapshot again")
+    return found
+
+
+def _dedupe(existing: list[Finding], new: list[Finding]) -> list[Finding]:
+    keys = {(f.rule, f.old_pointer, f.new_pointer, f.message) for f in existing}
+    return [f for f in new if (f.rule, f.old_pointer, f.new_pointer, f.message) not in keys]

@@ -1,0 +1,183 @@
+"""Schema documents: what kind they are, which dialect, and where the event schema sits."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schemagate.errors import DocumentError
+from schemagate.load.source import decode, parse_text
+
+
+class Kind(enum.StrEnum):
+    """The registry's two schema types."""
+
+    OPENAPI3 = "OpenApi3"
+    JSONSCHEMA = "JSONSchemaDraft4"
+
+
+class Dialect(enum.StrEnum):
+    """Keyword meanings a document is read with."""
+
+    DRAFT4 = "draft4"
+    DRAFT6 = "draft6"
+    DRAFT7 = "draft7"
+    DRAFT2019 = "2019-09"
+    DRAFT2020 = "2020-12"
+    OPENAPI30 = "openapi-3.0"
+
+    @property
+    def ref_overrides_siblings(self) -> bool:
+        """True where keywords next to `$ref` are ignored (drafts 4 to 7, OpenAPI 3.0)."""
+        return self not in (Dialect.DRAFT2019, Dialect.DRAFT2020)
+
+    @property
+    def boolean_exclusive_bounds(self) -> bool:
+        """True where `exclusiveMinimum`/`exclusiveMaximum` are booleans (draft 4, OpenAPI 3.0)."""
+        return self in (Dialect.DRAFT4, Dialect.OPENAPI30)
+
+
+_DIALECT_BY_URI = {
+    "json-schema.org/draft-04/schema": Dialect.DRAFT4,
+    "json-schema.org/schema": Dialect.DRAFT2020,
+    "json-schema.org/draft-06/schema": Dialect.DRAFT6,
+    "json-schema.org/draft-07/schema": Dialect.DRAFT7,
+    "json-schema.org/draft/2019-09/schema": Dialect.DRAFT2019,
+    "json-schema.org/draft/2020-12/schema": Dialect.DRAFT2020,
+}
+
+# The component the registry's OpenAPI documents use for the event envelope.
+ENVELOPE_COMPONENT = "AWSEvent"
+# Where a document with several root components keeps the synthetic union of them.
+SYNTHETIC_ROOT = "x-schemagate-root"
+
+
+@dataclass(frozen=True)
+class SchemaDocument:
+    """A parsed schema document and the pointer to the schema its events are valid under.
+
+    `root_pointer` is `#` for JSON Schema documents, the `AWSEvent` component for
+    registry OpenAPI documents, and a union of all components for OpenAPI documents
+    with several top-level event schemas.
+    """
+
+    source: str
+    data: dict[str, Any]
+    kind: Kind
+    dialect: Dialect
+    root_pointer: str
+    text: str = field(repr=False, default="")
+    path: Path | None = None
+
+    @property
+    def envelope(self) -> bool:
+        return self.root_pointer == f"#/components/schemas/{ENVELOPE_COMPONENT}"
+
+
+def load_file(path: Path) -> SchemaDocument:
+    """Read and classify one schema file (JSON or YAML)."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(source, "file not found") from None
+    except IsADirectoryError:
+        raise DocumentError(source, "is a folder, expected a schema file") from None
+    except OSError as exc:
+        raise DocumentError(source, f"cannot read file ({exc.strerror})") from None
+    yaml_hint = path.suffix.lower() in (".yaml", ".yml")
+    return load_text(decode(raw, source), source, yaml_hint=yaml_hint, path=path)
+
+
+def load_text(
+    text: str, source: str, *, yaml_hint: bool = False, path: Path | None = None
+) -> SchemaDocument:
+    """Parse and classify a schema document from text, such as a registry version's content."""
+    if not text.strip():
+        raise DocumentError(source, "document is empty")
+    data = parse_text(text, source, yaml_hint=yaml_hint)
+    if not isinstance(data, dict):
+        raise DocumentError(
+            source, f"top level is a {_json_type(data)}, expected an object (OpenAPI 3 or "
+            "JSON Schema)"
+        )
+    if "openapi" in data:
+        return _openapi_document(data, source, text, path)
+    if _looks_like_json_schema(data):
+        dialect = _json_schema_dialect(data, source)
+        return SchemaDocument(source, data, Kind.JSONSCHEMA, dialect, "#", text, path)
+    raise DocumentError(
+        source, "neither an OpenAPI 3 document (no 'openapi' key) nor a JSON Schema (no "
+        "'$schema', 'type', 'properties' or combinator keyword)"
+    )
+
+
+def _openapi_document(
+    data: dict[str, Any], source: str, text: str, path: Path | None
+) -> SchemaDocument:
+    version = data.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise DocumentError(source, f"unsupported openapi version {version!r}; expected 3.0.x")
+    components = data.get("components", {}).get("schemas") if isinstance(
+        data.get("components"), dict) else None
+    if not isinstance(components, dict) or not components:
+        raise DocumentError(source, "OpenAPI document has no components/schemas to check")
+    for name, schema in components.items():
+        if not isinstance(schema, dict | bool):
+            raise DocumentError(source, f"component {name!r} is not a schema object")
+    root = _openapi_root(data, components)
+    return SchemaDocument(source, data, Kind.OPENAPI3, Dialect.OPENAPI30, root, text, path)
+
+
+def _openapi_root(data: dict[str, Any], components: dict[str, Any]) -> str:
+    if ENVELOPE_COMPONENT in components:
+        return f"#/components/schemas/{ENVELOPE_COMPONENT}"
+    if len(components) == 1:
+        return f"#/components/schemas/{_escape(next(iter(components)))}"
+    title = data.get("info", {}).get("title") if isinstance(data.get("info"), dict) else None
+    if isinstance(title, str) and title in components:
+        return f"#/components/schemas/{_escape(title)}"
+    return f"#/{SYNTHETIC_ROOT}"
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+_SCHEMA_HINTS = (
+    "$schema", "type", "properties", "allOf", "anyOf", "oneOf", "$ref", "enum", "definitions",
+    "$defs", "items", "required", "not", "const",
+)
+
+
+def _looks_like_json_schema(data: dict[str, Any]) -> bool:
+    return any(key in data for key in _SCHEMA_HINTS)
+
+
+def _json_schema_dialect(data: dict[str, Any], source: str) -> Dialect:
+    declared = data.get("$schema")
+    if declared is None:
+        return Dialect.DRAFT4
+    if not isinstance(declared, str):
+        raise DocumentError(source, f"$schema must be a string, got {declared!r}")
+    normal = declared.split("://", 1)[-1].rstrip("#")
+    dialect = _DIALECT_BY_URI.get(normal)
+    if dialect is None:
+        raise DocumentError(
+            source, f"unknown $schema {declared!r}; use draft-04, -06, -07, 2019-09 or 2020-12"
+        )
+    return dialect
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "number"

@@ -1,0 +1,132 @@
+"""Parse JSON and YAML text into plain Python data, rejecting what would be silently lost.
+
+Duplicate keys are errors (a JSON parser would keep the last one), nesting is bounded,
+and YAML alias expansion is bounded, so a hostile document fails fast with a message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schemagate.errors import DocumentError
+
+# Deeper documents are rejected: real event schemas stay under 40 levels, and the
+# engine recurses once per level.
+MAX_DEPTH = 200
+# Cap on values produced while expanding YAML aliases (the "billion laughs" pattern).
+MAX_NODES = 1_000_000
+# The registry rejects content over 100,000 characters; local files get more room
+# because they may be YAML with comments.
+MAX_CHARS = 5_000_000
+
+
+def parse_text(text: str, source: str, *, yaml_hint: bool = False) -> Any:
+    """Parse JSON, falling back to YAML when the text is not JSON or `yaml_hint` is set."""
+    if len(text) > MAX_CHARS:
+        raise DocumentError(source, f"document has {len(text):,} characters, over the "
+                            f"{MAX_CHARS:,} limit")
+    stripped = text.lstrip()
+    if not yaml_hint or stripped.startswith(("{", "[")):
+        try:
+            data = json.loads(text, object_pairs_hook=_pairs_without_duplicates(source))
+        except json.JSONDecodeError as exc:
+            if not yaml_hint and stripped.startswith(("{", "[")):
+                raise DocumentError(
+                    source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+                ) from None
+        except RecursionError:
+            raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels") from None
+        else:
+            _check_depth(data, source)
+            return data
+    return _parse_yaml(text, source)
+
+
+def _pairs_without_duplicates(source: str) -> Any:
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise DocumentError(source, f"duplicate key {key!r}; keep one of the values")
+            result[key] = value
+        return result
+
+    return build
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "parse error"
+        raise DocumentError(source, f"invalid YAML{where}: {problem}") from None
+    except YAMLError as exc:
+        raise DocumentError(source, f"invalid YAML: {_first_line(exc)}") from None
+    except RecursionError:
+        raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels") from None
+    return _plain(data, source)
+
+
+def _plain(data: Any, source: str) -> Any:
+    """Copy YAML data into JSON types, bounding depth and alias expansion."""
+    budget = [MAX_NODES]
+
+    def convert(value: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise DocumentError(source, f"document expands to over {MAX_NODES:,} values "
+                                "(YAML aliases?); inline a smaller document")
+        if depth > MAX_DEPTH:
+            raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            result = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise DocumentError(source, f"key {key!r} is not a string; quote it")
+                result[key] = convert(item, depth + 1)
+            return result
+        if isinstance(value, list):
+            return [convert(item, depth + 1) for item in value]
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        raise DocumentError(
+            source, f"value {value!r} of YAML type {type(value).__name__} has no JSON "
+            "equivalent; quote it as a string"
+        )
+
+    return convert(data, 0)
+
+
+def _check_depth(data: Any, source: str) -> None:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def decode(raw: bytes, source: str) -> str:
+    """Decode UTF-8 (with or without a byte order mark), naming the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            source, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}; "
+            "save the file as UTF-8"
+        ) from None

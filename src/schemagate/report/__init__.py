@@ -1,0 +1,1 @@
+"""Findings and results, and the reporters that render them."""

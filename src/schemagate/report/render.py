@@ -1,0 +1,31 @@
+"""Reporters keyed by output format. Each renders a diff result or a check result to text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from schemagate.errors import InputError
+from schemagate.report import json_report, text
+from schemagate.report.model import CheckResult, DiffResult
+
+
+@dataclass(frozen=True)
+class Reporter:
+    diff: Callable[[DiffResult, str, bool], str]
+    check: Callable[[CheckResult, bool], str]
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": Reporter(text.render_diff, text.render_check),
+    "json": Reporter(json_report.render_diff, json_report.render_check),
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    try:
+        return REPORTERS[name]
+    except KeyError:
+        raise InputError(
+            f"invalid format {name!r}; use one of: {', '.join(sorted(REPORTERS))}"
+        ) from None

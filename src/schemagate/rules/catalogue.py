@@ -1,0 +1,202 @@
+"""Rule IDs are public API: a rule may be added, never renamed or removed.
+
+Each row holds the ID, the default severity of a break it proves, a one-line
+description, why the change breaks readers, and what to do instead.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: errors first."""
+        return ("error", "warning", "info").index(self.value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    description: str
+    why: str
+    fix: str
+
+
+def _rule(rule_id: str, severity: Severity, description: str, why: str, fix: str) -> Rule:
+    return Rule(rule_id, severity, description, why, fix)
+
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_ROWS = [
+    _rule(
+        "type-changed", E, "The set of JSON types a value may take changed.",
+        "A reader typed for the old set rejects values of the types that were added or removed.",
+        "Add a new optional property with the new type and deprecate the old one.",
+    ),
+    _rule(
+        "type-narrowed", E, "A JSON type the value could take is no longer allowed.",
+        "Events already produced, or replayed from an archive, carry the removed type.",
+        "Keep accepting the old type, or publish a new event type for the new shape.",
+    ),
+    _rule(
+        "type-widened", E, "The value may now take a JSON type it could not take before.",
+        "Consumers still on the old schema reject values of the new type.",
+        "Publish the wider type as a new optional property or a new event type.",
+    ),
+    _rule(
+        "enum-value-removed", E, "An allowed enum value was removed.",
+        "Old and replayed events carrying the removed value fail the new schema.",
+        "Keep the value and document it as deprecated.",
+    ),
+    _rule(
+        "enum-value-added", E, "A new enum value was added.",
+        "Consumers on the old schema treat the enum as closed and reject the new value.",
+        "Roll consumers forward first, or publish the value under a new property.",
+    ),
+    _rule(
+        "enum-added", E, "The value is now restricted to a list of enum values.",
+        "Old events may carry values outside the new list.",
+        "Restrict new values in the producer without changing the schema's accepted set.",
+    ),
+    _rule(
+        "enum-removed", E, "The list of enum values no longer restricts the value.",
+        "Consumers on the old schema reject values outside their list.",
+        "Keep the list, extending it only after consumers accept the new values.",
+    ),
+    _rule(
+        "required-property-added", E, "A property became required.",
+        "Old and replayed events that omit the property fail the new schema.",
+        "Add the property as optional, with a default the consumer applies.",
+    ),
+    _rule(
+        "required-property-removed", E, "A property is no longer required.",
+        "Consumers on the old schema expect the property in every event.",
+        "Keep sending the property until every consumer treats it as optional.",
+    ),
+    _rule(
+        "property-added", INFO, "A property was declared.",
+        "Under strict set semantics an open object already accepted any value under that name.",
+        "Nothing to do for tolerant readers; under strict policy, declare it as a free value.",
+    ),
+    _rule(
+        "property-removed", INFO, "A declared property was removed.",
+        "Under strict set semantics the new open object accepts values the old one rejected.",
+        "Nothing to do for tolerant readers; under strict policy, keep the declaration.",
+    ),
+    _rule(
+        "property-possibly-renamed", W,
+        "An optional property was removed and one with the same schema was added.",
+        "A tolerant reader passes a rename in silence while the consumer loses its data.",
+        "Send both names during a transition, or confirm the rename is intended.",
+    ),
+    _rule(
+        "additional-properties-narrowed", E, "Object members outside the declared ones are "
+        "restricted more than before.",
+        "Old events with such members fail the new schema.",
+        "Keep the old `additionalProperties` and restrict the producer instead.",
+    ),
+    _rule(
+        "additional-properties-widened", E, "Object members outside the declared ones are "
+        "allowed more than before.",
+        "Consumers on the old schema reject the members the new schema allows.",
+        "Roll consumers forward first, or declare the members as named properties.",
+    ),
+    _rule(
+        "string-length-narrowed", E, "`minLength` rose or `maxLength` fell.",
+        "Old events with strings of the excluded lengths fail the new schema.",
+        "Keep the old bounds and validate the stricter length in the producer.",
+    ),
+    _rule(
+        "string-length-widened", E, "`minLength` fell or `maxLength` rose.",
+        "Consumers on the old schema reject strings of the newly allowed lengths.",
+        "Roll consumers forward before producers send the new lengths.",
+    ),
+    _rule(
+        "number-range-narrowed", E, "A numeric bound became stricter.",
+        "Old events with numbers outside the new range fail the new schema.",
+        "Keep the old bounds and enforce the new range in the producer.",
+    ),
+    _rule(
+        "number-range-widened", E, "A numeric bound became looser.",
+        "Consumers on the old schema reject numbers in the newly allowed range.",
+        "Roll consumers forward before producers send the new values.",
+    ),
+    _rule(
+        "multiple-of-changed", E, "`multipleOf` changed.",
+        "Numbers valid under one divisor fail the other.",
+        "Keep the old divisor, or publish a new property.",
+    ),
+    _rule(
+        "array-length-narrowed", E, "`minItems` rose or `maxItems` fell.",
+        "Old events with arrays of the excluded lengths fail the new schema.",
+        "Keep the old bounds and enforce the new length in the producer.",
+    ),
+    _rule(
+        "array-length-widened", E, "`minItems` fell or `maxItems` rose.",
+        "Consumers on the old schema reject arrays of the newly allowed lengths.",
+        "Roll consumers forward before producers send the new lengths.",
+    ),
+    _rule(
+        "unique-items-changed", E, "`uniqueItems` was switched on or off.",
+        "Arrays with repeated items are accepted by one schema and rejected by the other.",
+        "Keep the old setting and deduplicate in the producer.",
+    ),
+    _rule(
+        "format-changed", E, "The string `format` was added, removed or changed.",
+        "Generated bindings enforce formats, so strings of the other format are rejected.",
+        "Keep the old format, or publish the new one under a new property.",
+    ),
+    _rule(
+        "pattern-changed", E, "The string `pattern` was added, removed or changed.",
+        "Strings matching one expression but not the other are rejected.",
+        "Keep the old pattern, or publish the new one under a new property.",
+    ),
+    _rule(
+        "union-branch-removed", E, "An `anyOf`/`oneOf` alternative is no longer accepted.",
+        "Old events of the removed alternative fail the new schema.",
+        "Keep the alternative and stop producing it instead.",
+    ),
+    _rule(
+        "union-branch-added", E, "A new `anyOf`/`oneOf` alternative is accepted.",
+        "Consumers on the old schema reject events of the new alternative.",
+        "Roll consumers forward first, or publish the alternative as a new event type.",
+    ),
+    _rule(
+        "schema-changed", E, "The accepted set of events changed in a way no narrower rule "
+        "describes.",
+        "A witness event is accepted by one schema and rejected by the other.",
+        "Read the witness event and restore the old constraint that rejects or accepts it.",
+    ),
+    _rule(
+        "unproven", W, "A change might break readers, but no witness event could be built.",
+        "The gate reports only breaks it can prove; this one needs a human look.",
+        "Check the change by hand, then accept it in the configuration with a reason.",
+    ),
+    _rule(
+        "annotation-changed", INFO, "A description, title, default, example or `x-` extension "
+        "changed.",
+        "Annotations do not change which events are valid.",
+        "Nothing to do.",
+    ),
+    _rule(
+        "schema-unregistered", E, "A local schema has no version in the registry.",
+        "Producers would emit events whose schema consumers cannot look up.",
+        "Register the schema with `schemagate publish`, or pass `--allow-new`.",
+    ),
+]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _ROWS}
+
+
+def get_rule(rule_id: str) -> Rule:
+    """Return the rule with this ID; an unknown ID is a defect in schemagate."""
+    return RULES[rule_id]

@@ -1,0 +1,447 @@
+"""Keyword checks: each compares one keyword family of an old and a new schema position.
+
+A check reports what changed and proposes candidate values for witnesses; the engine
+adds the instance path and proves each candidate against both whole documents, so a
+check may propose values that turn out not to break anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from schemagate.diff.changes import Change
+from schemagate.diff.examples import Unbuildable
+from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
+from schemagate.modes import Direction
+from schemagate.resolve.keywords import ANNOTATIONS
+
+if TYPE_CHECKING:
+    from schemagate.diff.engine import Side
+
+ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
+BACKWARD, FORWARD = Direction.BACKWARD, Direction.FORWARD
+
+
+def _suspects(backward: bool, forward: bool) -> frozenset[Direction]:
+    found = set()
+    if backward:
+        found.add(BACKWARD)
+    if forward:
+        found.add(FORWARD)
+    return frozenset(found)
+
+
+def describe_types(types: frozenset[str] | None) -> str:
+    if types is None or types == ALL_TYPES:
+        return "any type"
+    names = set(types)
+    if {"integer", "number"} <= names:
+        names.discard("integer")
+    elif "number" in names:
+        names = (names - {"number"}) | {"non-integer number"}
+    return " or ".join(sorted(names)) if names else "nothing"
+
+
+def shares(old: Shape, new: Shape, type_name: str) -> bool:
+    """Tell whether both positions may hold a value of `type_name`."""
+    old_types = effective_types(old)
+    new_types = effective_types(new)
+    names = {type_name, "number"} if type_name == "integer" else {type_name}
+    in_old = old_types is None or bool(old_types & names)
+    in_new = new_types is None or bool(new_types & names)
+    return in_old and in_new
+
+
+def check_types(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    if old.enum is not None and new.enum is not None:
+        return
+    old_types = effective_types(old)
+    new_types = effective_types(new)
+    old_all = ALL_TYPES if old_types is None else old_types
+    new_all = ALL_TYPES if new_types is None else new_types
+    lost = old_all - new_all
+    gained = new_all - old_all
+    if not lost and not gained:
+        return
+    rule = "type-changed" if lost and gained else ("type-narrowed" if lost else "type-widened")
+    message = f"type changed from {describe_types(old_types)} to {describe_types(new_types)}"
+    yield Change(
+        rule, message, old.pointer, new.pointer,
+        suspects=_suspects(bool(lost), bool(gained)),
+        backward=tuple(_typed_examples(old_side, old, lost)),
+        forward=tuple(_typed_examples(new_side, new, gained)),
+    )
+
+
+def _typed_examples(side: Side, shape: Shape, types: frozenset[str]) -> Iterator[Any]:
+    for type_name in sorted(types):
+        try:
+            yield side.examples.example(shape.locs, only_type=type_name)
+        except Unbuildable:
+            continue
+
+
+def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    if old.enum is None and new.enum is None:
+        return
+    if old.enum is not None and new.enum is not None:
+        new_keys = {value_key(v) for v in new.enum}
+        old_keys = {value_key(v) for v in old.enum}
+        removed = [v for v in old.enum if value_key(v) not in new_keys]
+        added = [v for v in new.enum if value_key(v) not in old_keys]
+        if removed:
+            yield Change("enum-value-removed", f"enum values removed: {_values(removed)}",
+                         old.pointer, new.pointer, suspects=_suspects(True, False),
+                         backward=tuple(removed))
+        if added:
+            yield Change("enum-value-added", f"enum values added: {_values(added)}",
+                         old.pointer, new.pointer, suspects=_suspects(False, True),
+                         forward=tuple(added))
+        return
+    if new.enum is not None:
+        yield Change("enum-added", f"value restricted to {_values(new.enum)}",
+                     old.pointer, new.where("enum"), suspects=_suspects(True, False),
+                     backward=tuple(_outside(old_side, old, new.enum)))
+    elif old.enum is not None:
+        yield Change("enum-removed", f"value no longer restricted to {_values(old.enum)}",
+                     old.where("enum"), new.pointer, suspects=_suspects(False, True),
+                     forward=tuple(_outside(new_side, new, old.enum)))
+
+
+def _outside(side: Side, shape: Shape, listed: list[Any]) -> Iterator[Any]:
+    """Yield values valid under `shape` that are not in `listed`."""
+    seen = {value_key(v) for v in listed}
+    candidates: list[Any] = []
+    for type_name in sorted(effective_types(shape) or ALL_TYPES):
+        try:
+            candidates.append(side.examples.example(shape.locs, only_type=type_name))
+        except Unbuildable:
+            continue
+    strings = [v for v in listed if isinstance(v, str)]
+    numbers = [v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)]
+    candidates += [s + "-unlisted" for s in strings[:1]] + ["unlisted-value", "", True, False]
+    candidates += [max(numbers) + 1] if numbers else [0, 1]
+    for value in candidates:
+        if value_key(value) not in seen:
+            seen.add(value_key(value))
+            yield value
+
+
+def _values(values: list[Any]) -> str:
+    import json
+
+    shown = ", ".join(json.dumps(v) for v in values[:5])
+    return shown + (f" and {len(values) - 5} more" if len(values) > 5 else "")
+
+
+def _bounds(shape: Shape, low_key: str, high_key: str) -> tuple[float, float]:
+    lows = [v for v in shape.all(low_key) if isinstance(v, int | float)]
+    highs = [v for v in shape.all(high_key) if isinstance(v, int | float)]
+    return (max(lows) if lows else 0, min(highs) if highs else float("inf"))
+
+
+def _length_candidates(old: tuple[float, float], new: tuple[float, float]) -> list[int]:
+    lengths = []
+    if new[0] > old[0]:
+        lengths.append(int(old[0]))
+    if new[1] < old[1]:
+        lengths.append(int(new[1]) + 1)
+    return lengths
+
+
+def check_string_length(old_side: Side, new_side: Side, old: Shape, new: Shape
+                        ) -> Iterator[Change]:
+    if not shares(old, new, "string"):
+        return
+    old_range = _bounds(old, "minLength", "maxLength")
+    new_range = _bounds(new, "minLength", "maxLength")
+    if old_range == new_range:
+        return
+    backward = [_string_of(old_side, old, n) for n in _length_candidates(old_range, new_range)]
+    forward = [_string_of(new_side, new, n) for n in _length_candidates(new_range, old_range)]
+    rule = "string-length-narrowed" if backward else "string-length-widened"
+    message = f"string length range {_range(old_range)} became {_range(new_range)}"
+    yield Change(rule, message, old.pointer, new.pointer,
+                 suspects=_suspects(bool(backward), bool(forward)),
+                 backward=tuple(backward), forward=tuple(forward))
+
+
+def _string_of(side: Side, shape: Shape, length: int) -> str:
+    try:
+        base = side.examples.example(shape.locs, only_type="string")
+    except Unbuildable:
+        base = "x"
+    text = str(base)
+    return (text * (length // max(len(text), 1) + 1))[:length] if text else "x" * length
+
+
+def _range(bounds: tuple[float, float]) -> str:
+    high = "unbounded" if bounds[1] == float("inf") else f"{bounds[1]:g}"
+    return f"[{bounds[0]:g}, {high}]"
+
+
+def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape
+                       ) -> Iterator[Change]:
+    if not shares(old, new, "array"):
+        return
+    old_range = _bounds(old, "minItems", "maxItems")
+    new_range = _bounds(new, "minItems", "maxItems")
+    if old_range == new_range:
+        return
+    backward = [_array_of(old_side, old, n) for n in _length_candidates(old_range, new_range)]
+    forward = [_array_of(new_side, new, n) for n in _length_candidates(new_range, old_range)]
+    rule = "array-length-narrowed" if backward else "array-length-widened"
+    message = f"array length range {_range(old_range)} became {_range(new_range)}"
+    yield Change(rule, message, old.pointer, new.pointer,
+                 suspects=_suspects(bool(backward), bool(forward)),
+                 backward=tuple(backward), forward=tuple(forward))
+
+
+def _array_of(side: Side, shape: Shape, length: int) -> list[Any]:
+    items = side.examples.conj(shape.items)
+    values: list[Any] = []
+    candidates = side.examples.candidates(items) if items else iter(range(length))
+    for value in candidates:
+        if len(values) >= length:
+            break
+        if not items or side.examples.valid(items, value):
+            if all(not same_value(value, v) for v in values):
+                values.append(value)
+    while len(values) < length:
+        values.append(values[-1] if values else "text")
+    return values
+
+
+def check_number_range(old_side: Side, new_side: Side, old: Shape, new: Shape
+                       ) -> Iterator[Change]:
+    if not shares(old, new, "integer"):
+        return
+    old_range = _interval(old_side, old)
+    new_range = _interval(new_side, new)
+    if old_range == new_range:
+        return
+    integral = not (_has_fractions(old) and _has_fractions(new))
+    backward = _points_outside(old_range, new_range, integral)
+    forward = _points_outside(new_range, old_range, integral)
+    rule = "number-range-narrowed" if backward else "number-range-widened"
+    message = f"number range {_show(old_range)} became {_show(new_range)}"
+    yield Change(rule, message, old.pointer, new.pointer,
+                 suspects=_suspects(bool(backward), bool(forward)),
+                 backward=tuple(backward), forward=tuple(forward))
+
+
+Interval = tuple[float, bool, float, bool]
+
+
+def _interval(side: Side, shape: Shape) -> Interval:
+    low, low_open, high, high_open = -float("inf"), False, float("inf"), False
+    boolean = side.resolver.document.dialect.boolean_exclusive_bounds
+    for _, schema in shape.locs:
+        if not isinstance(schema, dict):
+            continue
+        bounds = _schema_bounds(schema, boolean)
+        if bounds[0] > low or (bounds[0] == low and bounds[1]):
+            low, low_open = bounds[0], bounds[1]
+        if bounds[2] < high or (bounds[2] == high and bounds[3]):
+            high, high_open = bounds[2], bounds[3]
+    return low, low_open, high, high_open
+
+
+def _schema_bounds(schema: dict[str, Any], boolean: bool) -> Interval:
+    low, low_open, high, high_open = -float("inf"), False, float("inf"), False
+    if _is_number(schema.get("minimum")):
+        low = schema["minimum"]
+        low_open = boolean and schema.get("exclusiveMinimum") is True
+    if _is_number(schema.get("maximum")):
+        high = schema["maximum"]
+        high_open = boolean and schema.get("exclusiveMaximum") is True
+    if not boolean:
+        exclusive_low = schema.get("exclusiveMinimum")
+        if _is_number(exclusive_low) and exclusive_low >= low:
+            low, low_open = exclusive_low, True
+        exclusive_high = schema.get("exclusiveMaximum")
+        if _is_number(exclusive_high) and exclusive_high <= high:
+            high, high_open = exclusive_high, True
+    return low, low_open, high, high_open
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _inside(value: float, interval: Interval) -> bool:
+    low, low_open, high, high_open = interval
+    above = value > low if low_open else value >= low
+    below = value < high if high_open else value <= high
+    return above and below
+
+
+def _points_outside(source: Interval, target: Interval, integral: bool) -> list[int | float]:
+    anchors = [b for b in (source[0], source[2], target[0], target[2]) if abs(b) != float("inf")]
+    offsets = (0, 1, -1) if integral else (0, 1, -1, 0.5, -0.5)
+    points: list[int | float] = []
+    for anchor in anchors or [0]:
+        for offset in offsets:
+            value = anchor + offset
+            if integral:
+                value = int(value) if float(value).is_integer() else None
+            if value is None or value in points:
+                continue
+            if _inside(value, source) and not _inside(value, target):
+                points.append(value)
+    return points[:4]
+
+
+def _has_fractions(shape: Shape) -> bool:
+    types = effective_types(shape)
+    return types is None or "number" in types
+
+
+def _show(interval: Interval) -> str:
+    low = "-inf" if interval[0] == -float("inf") else f"{interval[0]:g}"
+    high = "inf" if interval[2] == float("inf") else f"{interval[2]:g}"
+    return f"{'(' if interval[1] else '['}{low}, {high}{')' if interval[3] else ']'}"
+
+
+def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape
+                      ) -> Iterator[Change]:
+    old_steps = sorted(v for v in old.all("multipleOf") if _is_number(v))
+    new_steps = sorted(v for v in new.all("multipleOf") if _is_number(v))
+    if old_steps == new_steps or not shares(old, new, "integer"):
+        return
+    backward = _multiples(old_steps, new_steps)
+    forward = _multiples(new_steps, old_steps)
+    yield Change("multiple-of-changed", f"multipleOf {old_steps or 'none'} became "
+                 f"{new_steps or 'none'}", old.where("multipleOf"), new.where("multipleOf"),
+                 suspects=_suspects(bool(backward), bool(forward)),
+                 backward=tuple(backward), forward=tuple(forward))
+
+
+def _multiples(source: list[float], target: list[float]) -> list[float]:
+    step = source[-1] if source else 1
+    values = [step * k for k in range(1, 7)] + ([0.5, 1.5] if not source else [])
+    return [v for v in values if any(_not_multiple(v, t) for t in target)][:3]
+
+
+def _not_multiple(value: float, step: float) -> bool:
+    quotient = value / step
+    return abs(quotient - round(quotient)) > 1e-9
+
+
+def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape
+                       ) -> Iterator[Change]:
+    before = any(v is True for v in old.all("uniqueItems"))
+    after = any(v is True for v in new.all("uniqueItems"))
+    if before == after or not shares(old, new, "array"):
+        return
+    side, shape = (old_side, old) if after else (new_side, new)
+    try:
+        item = side.examples.example(side.examples.conj(shape.items)) if shape.items else 1
+    except Unbuildable:
+        item = 1
+    pair = ([item, item],)
+    yield Change("unique-items-changed", f"uniqueItems {'added' if after else 'removed'}",
+                 old.pointer, new.pointer, suspects=_suspects(after, before),
+                 backward=pair if after else (), forward=() if after else pair)
+
+
+def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    before, after = old.first("format"), new.first("format")
+    if before == after or not shares(old, new, "string"):
+        return
+    asserted = old_side.asserted_formats
+    backward = after in asserted
+    forward = before in asserted
+    samples = ["text", f"not-a-{after}", f"not-a-{before}"]
+    yield Change(
+        "format-changed", f"format {before or 'none'} became {after or 'none'}",
+        old.where("format"), new.where("format"), suspects=_suspects(backward, forward),
+        backward=tuple(_with_example(old_side, old, samples)) if backward else (),
+        forward=tuple(_with_example(new_side, new, samples)) if forward else (),
+    )
+
+
+def _with_example(side: Side, shape: Shape, extra: list[Any]) -> Iterator[Any]:
+    with contextlib.suppress(Unbuildable):
+        yield side.examples.example(shape.locs, only_type="string")
+    yield from extra
+
+
+def check_pattern(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    before, after = old.all("pattern"), new.all("pattern")
+    if before == after or not shares(old, new, "string"):
+        return
+    samples = ["text", "", "x", "0", "A"]
+    yield Change(
+        "pattern-changed", f"pattern {_patterns(before)} became {_patterns(after)}",
+        old.where("pattern"), new.where("pattern"),
+        suspects=_suspects(bool(after), bool(before)),
+        backward=tuple(_with_example(old_side, old, samples)) if after else (),
+        forward=tuple(_with_example(new_side, new, samples)) if before else (),
+    )
+
+
+def _patterns(values: list[Any]) -> str:
+    return " and ".join(repr(v) for v in values) if values else "none"
+
+
+def check_annotations(old_side: Side, new_side: Side, old: Shape, new: Shape
+                      ) -> Iterator[Change]:
+    before = _annotations(old)
+    after = _annotations(new)
+    if before == after:
+        return
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    yield Change("annotation-changed", f"annotations changed: {', '.join(changed)}",
+                 old.pointer, new.pointer)
+
+
+def _annotations(shape: Shape) -> dict[str, Any]:
+    if not shape.locs or not isinstance(shape.locs[0][1], dict):
+        return {}
+    schema = shape.locs[0][1]
+    return {k: v for k, v in schema.items() if k in ANNOTATIONS or k.startswith("x-")}
+
+
+# Keywords this stage compares only by proof: a difference yields candidates from each
+# side's examples, proven or reported as unproven.
+GENERIC_KEYWORDS = (
+    "patternProperties", "dependencies", "minProperties", "maxProperties", "not",
+    "additionalItems", "items", "prefixItems", "contains", "propertyNames", "if", "then",
+    "else", "dependentRequired", "dependentSchemas", "unevaluatedItems",
+)
+
+
+def check_other_keywords(old_side: Side, new_side: Side, old: Shape, new: Shape
+                         ) -> Iterator[Change]:
+    changed = [k for k in GENERIC_KEYWORDS if old.all(k) != new.all(k)]
+    if not changed:
+        return
+    yield Change(
+        "schema-changed", f"{', '.join(changed)} changed", old.pointer, new.pointer,
+        suspects=_suspects(True, True),
+        backward=tuple(_few(old_side, old)), forward=tuple(_few(new_side, new)),
+    )
+
+
+def _few(side: Side, shape: Shape) -> Iterator[Any]:
+    count = 0
+    for value in side.examples.candidates(shape.locs):
+        if side.examples.valid(shape.locs, value):
+            yield value
+            count += 1
+            if count >= 4:
+                return
+
+
+NodeCheck = Callable[["Side", "Side", Shape, Shape], Iterator[Change]]
+
+NODE_CHECKS: tuple[NodeCheck, ...] = (
+    check_types, check_enum, check_string_length, check_number_range, check_multiple_of,
+    check_array_length, check_unique_items, check_format, check_pattern,
+    check_other_keywords, check_annotations,
+)
+
+__all__ = ["NODE_CHECKS", "describe_types", "json_type", "shares"]

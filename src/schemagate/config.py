@@ -41,8 +41,11 @@ def find_config(start: Path) -> Path | None:
         if dedicated.is_file():
             return dedicated
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "tool" in _read(pyproject) and "schemagate" in _read(
-                pyproject)["tool"]:
+        if (
+            pyproject.is_file()
+            and "tool" in _read(pyproject)
+            and "schemagate" in _read(pyproject)["tool"]
+        ):
             return pyproject
     return None
 
@@ -110,7 +113,5 @@ def _names(table: dict[str, Any], path: Path) -> dict[str, str]:
     if not isinstance(names, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and v for k, v in names.items()
     ):
-        raise ConfigError(
-            f"{path}: names must map file stems or paths to registry schema names"
-        )
+        raise ConfigError(f"{path}: names must map file stems or paths to registry schema names")
     return dict(names)

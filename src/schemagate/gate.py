@@ -25,9 +25,13 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCHEMA_SUFFIXES
-            ))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SCHEMA_SUFFIXES
+                )
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -72,18 +76,34 @@ def check_schemas(
                 "under [tool.schemagate.names]"
             )
         seen[name] = path
-        results.append(_check_one(load_file(path), name, registry, mode, policy))
+        document = load_file(path)
+        shown = _relative(path)
+        results.append(_check_one(document, shown, name, registry, mode, policy))
     return CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)
 
 
-def _check_one(local: SchemaDocument, name: str, registry: Registry, mode: Mode,
-               policy: Policy) -> SchemaResult:
-    path = local.source
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _check_one(
+    local: SchemaDocument, path: str, name: str, registry: Registry, mode: Mode, policy: Policy
+) -> SchemaResult:
     latest = registry.get_version(name)
     if latest is None:
         rule = get_rule("schema-unregistered")
-        finding = Finding(rule.id, Severity.ERROR, frozenset(), None, None,
-                          f"schema {name!r} is not in {registry.uri}", ())
+        finding = Finding(
+            rule.id,
+            Severity.ERROR,
+            frozenset(),
+            None,
+            None,
+            f"schema {name!r} is not in {registry.uri}",
+            (),
+        )
         return SchemaResult(name, path, Status.UNREGISTERED, None, [finding])
     if registered_document(latest, registry).data == local.data:
         return SchemaResult(name, path, Status.UNCHANGED, latest.version, [], (latest.version,))
@@ -97,15 +117,18 @@ def _check_one(local: SchemaDocument, name: str, registry: Registry, mode: Mode,
         findings.extend(_dedupe(findings, result.findings))
     breaking = any(f.severity is Severity.ERROR for f in findings)
     status = Status.BREAKING if breaking else Status.COMPATIBLE
-    return SchemaResult(name, path, status, latest.version, findings,
-                        tuple(v.version for v in versions))
+    return SchemaResult(
+        name, path, status, latest.version, findings, tuple(v.version for v in versions)
+    )
 
 
 def _version(registry: Registry, name: str, version: str) -> SchemaVersion:
     found = registry.get_version(name, version)
     if found is None:
-        raise InputError(f"{registry.uri}: version {version} of {name!r} was listed but is "
-                         "missing; pull the snapshot again")
+        raise InputError(
+            f"{registry.uri}: version {version} of {name!r} was listed but is "
+            "missing; pull the snapshot again"
+        )
     return found
 
 

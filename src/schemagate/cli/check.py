@@ -13,13 +13,28 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
 @click.command(name="check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--registry", "registry_uri", default=None,
-              help="Registry to compare with: eventbridge:NAME or dir:SNAPSHOT_FOLDER.")
+@click.option(
+    "--registry",
+    "registry_uri",
+    default=None,
+    help="Registry to compare with: eventbridge:NAME or dir:SNAPSHOT_FOLDER.",
+)
 @gate_options
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Settings file (default: nearest schemagate.toml or pyproject.toml).")
-def command(paths: tuple[Path, ...], registry_uri: str | None, mode_name: str | None,
-            strict: bool | None, output_format: str, config_path: Path | None) -> int:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
+)
+def command(
+    paths: tuple[Path, ...],
+    registry_uri: str | None,
+    mode_name: str | None,
+    strict: bool | None,
+    output_format: str,
+    config_path: Path | None,
+) -> int:
     """Check local producer schemas (default: the configured schemas folder).
 
     Fails on breaking changes and on schemas the registry does not have. Exits 0 when
@@ -34,14 +49,18 @@ def command(paths: tuple[Path, ...], registry_uri: str | None, mode_name: str | 
     settings = load_settings(config_path)
     uri = registry_uri or settings.registry
     if uri is None:
-        raise InputError("no registry given; pass --registry eventbridge:NAME or "
-                         "dir:FOLDER, or set registry under [tool.schemagate]")
+        raise InputError(
+            "no registry given; pass --registry eventbridge:NAME or "
+            "dir:FOLDER, or set registry under [tool.schemagate]"
+        )
     base = settings.base if registry_uri is None else Path.cwd()
     registry = open_registry(uri, base=base)
     files = discover(list(paths) or [settings.schemas_path])
     if not files:
-        raise InputError(f"no schema files (.json, .yaml, .yml) in "
-                         f"{', '.join(map(str, paths or (settings.schemas_path,)))}")
+        raise InputError(
+            f"no schema files (.json, .yaml, .yml) in "
+            f"{', '.join(map(str, paths or (settings.schemas_path,)))}"
+        )
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
     result = check_schemas(files, registry, mode, policy, settings.names, settings.base)

@@ -15,10 +15,21 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @gate_options
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Settings file (default: nearest schemagate.toml or pyproject.toml).")
-def command(old: Path, new: Path, mode_name: str | None, strict: bool | None,
-            output_format: str, config_path: Path | None) -> int:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
+)
+def command(
+    old: Path,
+    new: Path,
+    mode_name: str | None,
+    strict: bool | None,
+    output_format: str,
+    config_path: Path | None,
+) -> int:
     """Tell whether NEW is compatible with OLD under a mode.
 
     Exits 0 when compatible, 1 when a break is found, 2 on invalid input.

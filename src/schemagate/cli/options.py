@@ -22,11 +22,16 @@ MODE_HELP = (
 def gate_options(function: F) -> F:
     """Add --mode, --strict and --format."""
     function = click.option(
-        "--format", "output_format", default="text", show_default=True,
+        "--format",
+        "output_format",
+        default="text",
+        show_default=True,
         help="Output format: text or json.",
     )(function)
     function = click.option(
-        "--strict", is_flag=True, default=None,
+        "--strict",
+        is_flag=True,
+        default=None,
         help="Compare exact sets of instances instead of the tolerant-reader policy.",
     )(function)
     function = click.option("--mode", "mode_name", default=None, help=MODE_HELP)(function)

@@ -94,7 +94,8 @@ def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
     old_types = effective_types(old)
     new_types = effective_types(new)
     return (old_types is None or type_name in old_types) and (
-        new_types is None or type_name in new_types)
+        new_types is None or type_name in new_types
+    )
 
 
 def _compare_objects(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
@@ -103,8 +104,12 @@ def _compare_objects(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, 
     old_names = old.properties.keys() | old.required
     new_names = new.properties.keys() | new.required
     for name in sorted(old_names & new_names):
-        compare(walk, _member(walk, walk.old, old, name), _member(walk, walk.new, new, name),
-                (*path, name))
+        compare(
+            walk,
+            _member(walk, walk.old, old, name),
+            _member(walk, walk.new, new, name),
+            (*path, name),
+        )
     removed = sorted(old.properties.keys() - new_names)
     added = sorted(new.properties.keys() - old_names)
     _report_membership(walk, old, new, path, removed, added)
@@ -118,23 +123,41 @@ def _member(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
     return _catch_all(walk, side, shape, name)
 
 
-def _report_membership(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...],
-                       removed: list[str], added: list[str]) -> None:
+def _report_membership(
+    walk: Walk,
+    old: Shape,
+    new: Shape,
+    path: tuple[PathToken, ...],
+    removed: list[str],
+    added: list[str],
+) -> None:
     strict = walk.policy is Policy.STRICT
     for name in removed:
         pointer = old.properties[name][0][0]
-        walk.changes.append(Change("property-removed", f"property {name!r} removed",
-                                   pointer, None, path=(*path, name)))
+        walk.changes.append(
+            Change(
+                "property-removed", f"property {name!r} removed", pointer, None, path=(*path, name)
+            )
+        )
         if strict:
-            compare(walk, walk.old.examples.conj(old.properties[name]),
-                    _catch_all(walk, walk.new, new, name), (*path, name))
+            compare(
+                walk,
+                walk.old.examples.conj(old.properties[name]),
+                _catch_all(walk, walk.new, new, name),
+                (*path, name),
+            )
     for name in added:
         pointer = new.properties[name][0][0]
-        walk.changes.append(Change("property-added", f"property {name!r} added",
-                                   None, pointer, path=(*path, name)))
+        walk.changes.append(
+            Change("property-added", f"property {name!r} added", None, pointer, path=(*path, name))
+        )
         if strict:
-            compare(walk, _catch_all(walk, walk.old, old, name),
-                    walk.new.examples.conj(new.properties[name]), (*path, name))
+            compare(
+                walk,
+                _catch_all(walk, walk.old, old, name),
+                walk.new.examples.conj(new.properties[name]),
+                (*path, name),
+            )
     _report_renames(walk, old, new, path, removed, added)
 
 
@@ -148,8 +171,14 @@ def _catch_all(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
     return ((shape.pointer, True),)
 
 
-def _report_renames(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...],
-                    removed: list[str], added: list[str]) -> None:
+def _report_renames(
+    walk: Walk,
+    old: Shape,
+    new: Shape,
+    path: tuple[PathToken, ...],
+    removed: list[str],
+    added: list[str],
+) -> None:
     for gone in removed:
         if gone in old.required:
             continue
@@ -157,12 +186,16 @@ def _report_renames(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, .
         for name in added:
             if name in new.required or _canonical(walk.new, new.properties[name]) != gone_schema:
                 continue
-            walk.changes.append(Change(
-                "property-possibly-renamed",
-                f"optional property {gone!r} removed and {name!r} added with the same schema; "
-                "a consumer reading the old name loses its data",
-                old.properties[gone][0][0], new.properties[name][0][0], path=(*path, gone),
-            ))
+            walk.changes.append(
+                Change(
+                    "property-possibly-renamed",
+                    f"optional property {gone!r} removed and {name!r} added with the same schema; "
+                    "a consumer reading the old name loses its data",
+                    old.properties[gone][0][0],
+                    new.properties[name][0][0],
+                    path=(*path, gone),
+                )
+            )
 
 
 def _canonical(side: Side, locs: list[Loc]) -> str:
@@ -174,17 +207,37 @@ def _canonical(side: Side, locs: list[Loc]) -> str:
 
 def _compare_required(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
     for name in sorted(new.required - old.required):
-        yield_change = _required_change(walk.old, old, name, "required-property-added",
-                                        f"property {name!r} became required")
-        walk.changes.append(dataclasses.replace(
-            yield_change, old_pointer=old.pointer, new_pointer=new.pointer, path=path,
-            suspects=frozenset({Direction.BACKWARD})))
+        yield_change = _required_change(
+            walk.old, old, name, "required-property-added", f"property {name!r} became required"
+        )
+        walk.changes.append(
+            dataclasses.replace(
+                yield_change,
+                old_pointer=old.pointer,
+                new_pointer=new.pointer,
+                path=path,
+                suspects=frozenset({Direction.BACKWARD}),
+            )
+        )
     for name in sorted(old.required - new.required):
-        change = _required_change(walk.new, new, name, "required-property-removed",
-                                  f"property {name!r} is no longer required")
-        walk.changes.append(dataclasses.replace(
-            change, old_pointer=old.pointer, new_pointer=new.pointer, path=path,
-            suspects=frozenset({Direction.FORWARD}), forward=change.backward, backward=()))
+        change = _required_change(
+            walk.new,
+            new,
+            name,
+            "required-property-removed",
+            f"property {name!r} is no longer required",
+        )
+        walk.changes.append(
+            dataclasses.replace(
+                change,
+                old_pointer=old.pointer,
+                new_pointer=new.pointer,
+                path=path,
+                suspects=frozenset({Direction.FORWARD}),
+                forward=change.backward,
+                backward=(),
+            )
+        )
 
 
 def _required_change(side: Side, shape: Shape, name: str, rule: str, message: str) -> Change:
@@ -192,23 +245,31 @@ def _required_change(side: Side, shape: Shape, name: str, rule: str, message: st
         instance = side.examples.example(shape.locs, only_type="object")
     except Unbuildable:
         instance = {}
-    candidate = {k: v for k, v in instance.items() if k != name} if isinstance(
-        instance, dict) else {}
+    candidate = (
+        {k: v for k, v in instance.items() if k != name} if isinstance(instance, dict) else {}
+    )
     return Change(rule, message, None, None, backward=(candidate,))
 
 
-def _compare_additional(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]
-                        ) -> None:
+def _compare_additional(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
     old_maps = [loc for loc in old.additional if isinstance(loc[1], dict)]
     new_maps = [loc for loc in new.additional if isinstance(loc[1], dict)]
     name = _fresh_member(old, new)
     if walk.policy is Policy.TOLERANT:
         if old_maps and new_maps:
-            compare(walk, walk.old.examples.conj(old_maps), walk.new.examples.conj(new_maps),
-                    (*path, name))
+            compare(
+                walk,
+                walk.old.examples.conj(old_maps),
+                walk.new.examples.conj(new_maps),
+                (*path, name),
+            )
         return
-    compare(walk, _catch_all(walk, walk.old, old, name), _catch_all(walk, walk.new, new, name),
-            (*path, name))
+    compare(
+        walk,
+        _catch_all(walk, walk.old, old, name),
+        _catch_all(walk, walk.new, new, name),
+        (*path, name),
+    )
 
 
 def _fresh_member(old: Shape, new: Shape) -> str:
@@ -230,8 +291,9 @@ def _compare_unions(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, .
         _cover(walk, alt, old_alts, Direction.FORWARD, path)
 
 
-def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction,
-           path: tuple[PathToken, ...]) -> None:
+def _cover(
+    walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path: tuple[PathToken, ...]
+) -> None:
     """Match one alternative to an alternative on the other side that accepts all of it."""
     best: list[Change] | None = None
     for other in others:
@@ -251,17 +313,28 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction,
     except Unbuildable:
         candidates = ()
     rule = "union-branch-removed" if backward else "union-branch-added"
-    message = ("alternative no longer accepted by any new branch" if backward
-               else "new alternative not accepted by any old branch")
-    walk.changes.append(Change(
-        rule, message, pointer if backward else None, None if backward else pointer,
-        path=path, suspects=frozenset({direction}),
-        backward=candidates if backward else (), forward=() if backward else candidates,
-    ))
+    message = (
+        "alternative no longer accepted by any new branch"
+        if backward
+        else "new alternative not accepted by any old branch"
+    )
+    walk.changes.append(
+        Change(
+            rule,
+            message,
+            pointer if backward else None,
+            None if backward else pointer,
+            path=path,
+            suspects=frozenset({direction}),
+            backward=candidates if backward else (),
+            forward=() if backward else candidates,
+        )
+    )
 
 
-def diff_documents(old: SchemaDocument, new: SchemaDocument, mode: Mode,
-                   policy: Policy = Policy.TOLERANT) -> DiffResult:
+def diff_documents(
+    old: SchemaDocument, new: SchemaDocument, mode: Mode, policy: Policy = Policy.TOLERANT
+) -> DiffResult:
     """Compare two documents under a mode and policy and prove every reported break."""
     old_side = Side.of(old, policy)
     new_side = Side.of(new, policy)
@@ -288,21 +361,32 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
     checked = breaks & mode.directions
     severity = rule.severity if checked else Severity.INFO
     if breaks or not change.suspects:
-        yield Finding(rule.id, severity, breaks, change.old_pointer, change.new_pointer,
-                      change.message, tuple(witnesses), change.path)
+        yield Finding(
+            rule.id,
+            severity,
+            breaks,
+            change.old_pointer,
+            change.new_pointer,
+            change.message,
+            tuple(witnesses),
+            change.path,
+        )
     if unproven:
         gated = frozenset(unproven) & mode.directions
         yield Finding(
-            "unproven", Severity.WARNING if gated else Severity.INFO, frozenset(),
-            change.old_pointer, change.new_pointer,
+            "unproven",
+            Severity.WARNING if gated else Severity.INFO,
+            frozenset(),
+            change.old_pointer,
+            change.new_pointer,
             f"{change.rule}: {change.message}; no witness event for "
             f"{' or '.join(sorted(unproven))} could be built, so check it by hand",
-            (), change.path,
+            (),
+            change.path,
         )
 
 
-def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction
-           ) -> Witness | None:
+def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> Witness | None:
     side = walk.old if direction is Direction.BACKWARD else walk.new
     for candidate in change.candidates(direction):
         try:

@@ -55,6 +55,7 @@ class ExampleBuilder:
         self.resolver = resolver
         self.validator = validator
         self._random = random.Random(0)
+        self._envelope = _envelope_values(resolver)
 
     def conj(self, locs: list[Loc] | Conj) -> Conj:
         expanded: list[Loc] = []
@@ -85,8 +86,9 @@ class ExampleBuilder:
                 return candidate
         raise Unbuildable(conj[0][0] if conj else "#")
 
-    def candidates(self, conj: Conj, depth: int = 0, *, only_type: str | None = None
-                   ) -> Iterator[Any]:
+    def candidates(
+        self, conj: Conj, depth: int = 0, *, only_type: str | None = None
+    ) -> Iterator[Any]:
         """Yield instances likely to be valid under `conj`, simplest first."""
         if depth > MAX_DEPTH:
             return
@@ -195,10 +197,15 @@ class ExampleBuilder:
 
     def _object(self, shape: Shape, depth: int, skip: str | None = None) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        envelope = self._envelope if shape.pointer == self.resolver.document.root_pointer else {}
         for name in sorted(shape.required):
             if name == skip:
                 continue
-            result[name] = self._quiet_example(self.member(shape, name), depth)
+            member = self.member(shape, name)
+            if name in envelope and self.valid(member, envelope[name]):
+                result[name] = envelope[name]
+            else:
+                result[name] = self._quiet_example(member, depth)
         minimum = shape.first("minProperties") or 0
         for name in sorted(shape.properties):
             if len(result) + (skip is not None) >= minimum:
@@ -236,6 +243,27 @@ class ExampleBuilder:
                 yield generator.xeger(pattern)
             except Exception:
                 return
+
+
+def _envelope_values(resolver: Resolver) -> dict[str, Any]:
+    """Return realistic envelope values for witnesses of an `AWSEvent` document."""
+    if not resolver.document.envelope:
+        return {}
+    envelope = resolver.lookup(resolver.document.root_pointer)
+    values: dict[str, Any] = {
+        "version": "0",
+        "id": "7c1c3b3e-7f6a-4a4e-9c55-0d1c2b3a4f5e",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "time": "2026-01-15T10:30:00Z",
+        "resources": [],
+    }
+    if isinstance(envelope, dict):
+        for name, key in (("source", "x-amazon-events-source"),
+                          ("detail-type", "x-amazon-events-detail-type")):
+            if isinstance(envelope.get(key), str):
+                values[name] = envelope[key]
+    return values
 
 
 def _without_unions(schema: dict[str, Any]) -> dict[str, Any]:

@@ -44,8 +44,9 @@ class DocumentValidator:
         self._root = cls(schema, format_checker=cls.FORMAT_CHECKER)
         self._local: dict[tuple[str, bool], Any] = {}
 
-    def is_valid(self, instance: Any, pointer: str | None = None, *,
-                 without_unions: bool = False) -> bool:
+    def is_valid(
+        self, instance: Any, pointer: str | None = None, *, without_unions: bool = False
+    ) -> bool:
         """Tell whether `instance` is valid at `pointer` (the document's root by default).
 
         With `without_unions`, the schema at `pointer` is used without its `anyOf` and

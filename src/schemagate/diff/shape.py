@@ -53,11 +53,35 @@ class Shape:
 
 # Keywords whose values are kept as-is and compared by the rules.
 _SCALAR_KEYWORDS = (
-    "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties",
-    "maxProperties", "patternProperties", "additionalItems", "dependencies", "not",
-    "dependentRequired", "dependentSchemas", "propertyNames", "contains", "if", "then", "else",
-    "prefixItems", "unevaluatedProperties", "unevaluatedItems", "discriminator",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "patternProperties",
+    "additionalItems",
+    "dependencies",
+    "not",
+    "dependentRequired",
+    "dependentSchemas",
+    "propertyNames",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "prefixItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "discriminator",
 )
 
 
@@ -139,8 +163,11 @@ def _merge_enum(shape: Shape, schema: dict[str, Any]) -> None:
     if isinstance(schema.get("enum"), list):
         values = list(schema["enum"])
     if "const" in schema:
-        values = [schema["const"]] if values is None else [
-            v for v in values if same_value(v, schema["const"])]
+        values = (
+            [schema["const"]]
+            if values is None
+            else [v for v in values if same_value(v, schema["const"])]
+        )
     if values is None:
         return
     if shape.enum is None:

@@ -100,8 +100,8 @@ def load_text(
     data = parse_text(text, source, yaml_hint=yaml_hint)
     if not isinstance(data, dict):
         raise DocumentError(
-            source, f"top level is a {_json_type(data)}, expected an object (OpenAPI 3 or "
-            "JSON Schema)"
+            source,
+            f"top level is a {_json_type(data)}, expected an object (OpenAPI 3 or JSON Schema)",
         )
     if "openapi" in data:
         return _openapi_document(data, source, text, path)
@@ -109,8 +109,9 @@ def load_text(
         dialect = _json_schema_dialect(data, source)
         return SchemaDocument(source, data, Kind.JSONSCHEMA, dialect, "#", text, path)
     raise DocumentError(
-        source, "neither an OpenAPI 3 document (no 'openapi' key) nor a JSON Schema (no "
-        "'$schema', 'type', 'properties' or combinator keyword)"
+        source,
+        "neither an OpenAPI 3 document (no 'openapi' key) nor a JSON Schema (no "
+        "'$schema', 'type', 'properties' or combinator keyword)",
     )
 
 
@@ -120,8 +121,11 @@ def _openapi_document(
     version = data.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         raise DocumentError(source, f"unsupported openapi version {version!r}; expected 3.0.x")
-    components = data.get("components", {}).get("schemas") if isinstance(
-        data.get("components"), dict) else None
+    components = (
+        data.get("components", {}).get("schemas")
+        if isinstance(data.get("components"), dict)
+        else None
+    )
     if not isinstance(components, dict) or not components:
         raise DocumentError(source, "OpenAPI document has no components/schemas to check")
     for name, schema in components.items():
@@ -147,8 +151,20 @@ def _escape(token: str) -> str:
 
 
 _SCHEMA_HINTS = (
-    "$schema", "type", "properties", "allOf", "anyOf", "oneOf", "$ref", "enum", "definitions",
-    "$defs", "items", "required", "not", "const",
+    "$schema",
+    "type",
+    "properties",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "$ref",
+    "enum",
+    "definitions",
+    "$defs",
+    "items",
+    "required",
+    "not",
+    "const",
 )
 
 

@@ -24,8 +24,9 @@ MAX_CHARS = 5_000_000
 def parse_text(text: str, source: str, *, yaml_hint: bool = False) -> Any:
     """Parse JSON, falling back to YAML when the text is not JSON or `yaml_hint` is set."""
     if len(text) > MAX_CHARS:
-        raise DocumentError(source, f"document has {len(text):,} characters, over the "
-                            f"{MAX_CHARS:,} limit")
+        raise DocumentError(
+            source, f"document has {len(text):,} characters, over the {MAX_CHARS:,} limit"
+        )
     stripped = text.lstrip()
     if not yaml_hint or stripped.startswith(("{", "[")):
         try:
@@ -82,8 +83,11 @@ def _plain(data: Any, source: str) -> Any:
     def convert(value: Any, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise DocumentError(source, f"document expands to over {MAX_NODES:,} values "
-                                "(YAML aliases?); inline a smaller document")
+            raise DocumentError(
+                source,
+                f"document expands to over {MAX_NODES:,} values "
+                "(YAML aliases?); inline a smaller document",
+            )
         if depth > MAX_DEPTH:
             raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(value, dict):
@@ -98,8 +102,9 @@ def _plain(data: Any, source: str) -> Any:
         if value is None or isinstance(value, bool | int | float | str):
             return value
         raise DocumentError(
-            source, f"value {value!r} of YAML type {type(value).__name__} has no JSON "
-            "equivalent; quote it as a string"
+            source,
+            f"value {value!r} of YAML type {type(value).__name__} has no JSON "
+            "equivalent; quote it as a string",
         )
 
     return convert(data, 0)
@@ -127,6 +132,7 @@ def decode(raw: bytes, source: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(
-            source, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}; "
-            "save the file as UTF-8"
+            source,
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}; "
+            "save the file as UTF-8",
         ) from None

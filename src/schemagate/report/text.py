@@ -46,8 +46,9 @@ def _schema_line(schema: SchemaResult, color: bool) -> str:
     status = schema.status.value
     if color:
         status = click.style(status, fg="green" if schema.ok else "red", bold=True)
-    version = f" (registered version {schema.registered_version})" \
-        if schema.registered_version else ""
+    version = (
+        f" (registered version {schema.registered_version})" if schema.registered_version else ""
+    )
     return f"{schema.name}: {status}{version}"
 
 
@@ -61,6 +62,8 @@ def render_check(result: CheckResult, color: bool) -> str:
     counts = {status: sum(1 for s in result.schemas if s.status is status) for status in Status}
     summary = ", ".join(f"{n} {status.value}" for status, n in counts.items() if n)
     verdict = "gate passed" if result.ok else f"gate FAILED: {failed} schema(s) blocked"
-    lines.append(f"{verdict} ({summary or 'no schemas'}; {result.mode.value}, "
-                 f"{result.policy.value} policy, registry {result.registry})")
+    lines.append(
+        f"{verdict} ({summary or 'no schemas'}; {result.mode.value}, "
+        f"{result.policy.value} policy, registry {result.registry})"
+    )
     return "\n".join(lines) + "\n"

@@ -6,19 +6,42 @@ from collections.abc import Iterator
 from typing import Any
 
 # A keyword whose value is one schema.
-SINGLE = frozenset({
-    "additionalProperties", "additionalItems", "not", "contains", "propertyNames", "if",
-    "then", "else", "unevaluatedProperties", "unevaluatedItems",
-})
+SINGLE = frozenset(
+    {
+        "additionalProperties",
+        "additionalItems",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+    }
+)
 # A keyword whose value is a list of schemas.
 LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 # A keyword whose value maps names to schemas.
 MAP = frozenset({"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"})
 
-ANNOTATIONS = frozenset({
-    "description", "title", "default", "examples", "example", "$comment", "deprecated",
-    "readOnly", "writeOnly", "externalDocs", "xml", "contentMediaType", "contentEncoding",
-})
+ANNOTATIONS = frozenset(
+    {
+        "description",
+        "title",
+        "default",
+        "examples",
+        "example",
+        "$comment",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "contentMediaType",
+        "contentEncoding",
+    }
+)
 
 
 def escape(token: str) -> str:

@@ -41,8 +41,9 @@ class Resolver:
         if fragment and not fragment.startswith("/"):
             anchor = self._anchors.get(fragment)
             if anchor is None:
-                raise DocumentError(self.document.source, f"$ref {ref!r} at {at}: anchor "
-                                    f"{fragment!r} not found")
+                raise DocumentError(
+                    self.document.source, f"$ref {ref!r} at {at}: anchor {fragment!r} not found"
+                )
             return anchor
         pointer = "#" + fragment
         found, _ = self._find(pointer)
@@ -108,7 +109,7 @@ class Resolver:
         prefix = "#/components/schemas/"
         if self.document.kind is not Kind.OPENAPI3 or not pointer.startswith(prefix):
             return None
-        name = unescape(pointer[len(prefix):])
+        name = unescape(pointer[len(prefix) :])
         components = self.data.get("components", {}).get("schemas", {})
         if name in components:
             return prefix + escape(name)
@@ -136,8 +137,9 @@ def _schema_roots(kind: Kind, data: dict[str, Any]) -> list[tuple[str, Any]]:
     if kind is not Kind.OPENAPI3:
         return [("#", data)]
     components = data["components"]["schemas"]
-    roots = [(f"#/components/schemas/{escape(name)}", schema) for name, schema in
-             components.items()]
+    roots = [
+        (f"#/components/schemas/{escape(name)}", schema) for name, schema in components.items()
+    ]
     if SYNTHETIC_ROOT in data:
         roots.append((f"#/{SYNTHETIC_ROOT}", data[SYNTHETIC_ROOT]))
     return roots

@@ -68,7 +68,10 @@ def check_types(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Itera
     rule = "type-changed" if lost and gained else ("type-narrowed" if lost else "type-widened")
     message = f"type changed from {describe_types(old_types)} to {describe_types(new_types)}"
     yield Change(
-        rule, message, old.pointer, new.pointer,
+        rule,
+        message,
+        old.pointer,
+        new.pointer,
         suspects=_suspects(bool(lost), bool(gained)),
         backward=tuple(_typed_examples(old_side, old, lost)),
         forward=tuple(_typed_examples(new_side, new, gained)),
@@ -92,22 +95,42 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
         removed = [v for v in old.enum if value_key(v) not in new_keys]
         added = [v for v in new.enum if value_key(v) not in old_keys]
         if removed:
-            yield Change("enum-value-removed", f"enum values removed: {_values(removed)}",
-                         old.pointer, new.pointer, suspects=_suspects(True, False),
-                         backward=tuple(removed))
+            yield Change(
+                "enum-value-removed",
+                f"enum values removed: {_values(removed)}",
+                old.pointer,
+                new.pointer,
+                suspects=_suspects(True, False),
+                backward=tuple(removed),
+            )
         if added:
-            yield Change("enum-value-added", f"enum values added: {_values(added)}",
-                         old.pointer, new.pointer, suspects=_suspects(False, True),
-                         forward=tuple(added))
+            yield Change(
+                "enum-value-added",
+                f"enum values added: {_values(added)}",
+                old.pointer,
+                new.pointer,
+                suspects=_suspects(False, True),
+                forward=tuple(added),
+            )
         return
     if new.enum is not None:
-        yield Change("enum-added", f"value restricted to {_values(new.enum)}",
-                     old.pointer, new.where("enum"), suspects=_suspects(True, False),
-                     backward=tuple(_outside(old_side, old, new.enum)))
+        yield Change(
+            "enum-added",
+            f"value restricted to {_values(new.enum)}",
+            old.pointer,
+            new.where("enum"),
+            suspects=_suspects(True, False),
+            backward=tuple(_outside(old_side, old, new.enum)),
+        )
     elif old.enum is not None:
-        yield Change("enum-removed", f"value no longer restricted to {_values(old.enum)}",
-                     old.where("enum"), new.pointer, suspects=_suspects(False, True),
-                     forward=tuple(_outside(new_side, new, old.enum)))
+        yield Change(
+            "enum-removed",
+            f"value no longer restricted to {_values(old.enum)}",
+            old.where("enum"),
+            new.pointer,
+            suspects=_suspects(False, True),
+            forward=tuple(_outside(new_side, new, old.enum)),
+        )
 
 
 def _outside(side: Side, shape: Shape, listed: list[Any]) -> Iterator[Any]:
@@ -151,8 +174,9 @@ def _length_candidates(old: tuple[float, float], new: tuple[float, float]) -> li
     return lengths
 
 
-def check_string_length(old_side: Side, new_side: Side, old: Shape, new: Shape
-                        ) -> Iterator[Change]:
+def check_string_length(
+    old_side: Side, new_side: Side, old: Shape, new: Shape
+) -> Iterator[Change]:
     if not shares(old, new, "string"):
         return
     old_range = _bounds(old, "minLength", "maxLength")
@@ -163,9 +187,15 @@ def check_string_length(old_side: Side, new_side: Side, old: Shape, new: Shape
     forward = [_string_of(new_side, new, n) for n in _length_candidates(new_range, old_range)]
     rule = "string-length-narrowed" if backward else "string-length-widened"
     message = f"string length range {_range(old_range)} became {_range(new_range)}"
-    yield Change(rule, message, old.pointer, new.pointer,
-                 suspects=_suspects(bool(backward), bool(forward)),
-                 backward=tuple(backward), forward=tuple(forward))
+    yield Change(
+        rule,
+        message,
+        old.pointer,
+        new.pointer,
+        suspects=_suspects(bool(backward), bool(forward)),
+        backward=tuple(backward),
+        forward=tuple(forward),
+    )
 
 
 def _string_of(side: Side, shape: Shape, length: int) -> str:
@@ -182,8 +212,7 @@ def _range(bounds: tuple[float, float]) -> str:
     return f"[{bounds[0]:g}, {high}]"
 
 
-def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape
-                       ) -> Iterator[Change]:
+def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     if not shares(old, new, "array"):
         return
     old_range = _bounds(old, "minItems", "maxItems")
@@ -194,9 +223,15 @@ def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape
     forward = [_array_of(new_side, new, n) for n in _length_candidates(new_range, old_range)]
     rule = "array-length-narrowed" if backward else "array-length-widened"
     message = f"array length range {_range(old_range)} became {_range(new_range)}"
-    yield Change(rule, message, old.pointer, new.pointer,
-                 suspects=_suspects(bool(backward), bool(forward)),
-                 backward=tuple(backward), forward=tuple(forward))
+    yield Change(
+        rule,
+        message,
+        old.pointer,
+        new.pointer,
+        suspects=_suspects(bool(backward), bool(forward)),
+        backward=tuple(backward),
+        forward=tuple(forward),
+    )
 
 
 def _array_of(side: Side, shape: Shape, length: int) -> list[Any]:
@@ -206,16 +241,15 @@ def _array_of(side: Side, shape: Shape, length: int) -> list[Any]:
     for value in candidates:
         if len(values) >= length:
             break
-        if not items or side.examples.valid(items, value):
-            if all(not same_value(value, v) for v in values):
-                values.append(value)
+        fits = not items or side.examples.valid(items, value)
+        if fits and all(not same_value(value, v) for v in values):
+            values.append(value)
     while len(values) < length:
         values.append(values[-1] if values else "text")
     return values
 
 
-def check_number_range(old_side: Side, new_side: Side, old: Shape, new: Shape
-                       ) -> Iterator[Change]:
+def check_number_range(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     if not shares(old, new, "integer"):
         return
     old_range = _interval(old_side, old)
@@ -227,9 +261,15 @@ def check_number_range(old_side: Side, new_side: Side, old: Shape, new: Shape
     forward = _points_outside(new_range, old_range, integral)
     rule = "number-range-narrowed" if backward else "number-range-widened"
     message = f"number range {_show(old_range)} became {_show(new_range)}"
-    yield Change(rule, message, old.pointer, new.pointer,
-                 suspects=_suspects(bool(backward), bool(forward)),
-                 backward=tuple(backward), forward=tuple(forward))
+    yield Change(
+        rule,
+        message,
+        old.pointer,
+        new.pointer,
+        suspects=_suspects(bool(backward), bool(forward)),
+        backward=tuple(backward),
+        forward=tuple(forward),
+    )
 
 
 Interval = tuple[float, bool, float, bool]
@@ -305,18 +345,22 @@ def _show(interval: Interval) -> str:
     return f"{'(' if interval[1] else '['}{low}, {high}{')' if interval[3] else ']'}"
 
 
-def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape
-                      ) -> Iterator[Change]:
+def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     old_steps = sorted(v for v in old.all("multipleOf") if _is_number(v))
     new_steps = sorted(v for v in new.all("multipleOf") if _is_number(v))
     if old_steps == new_steps or not shares(old, new, "integer"):
         return
     backward = _multiples(old_steps, new_steps)
     forward = _multiples(new_steps, old_steps)
-    yield Change("multiple-of-changed", f"multipleOf {old_steps or 'none'} became "
-                 f"{new_steps or 'none'}", old.where("multipleOf"), new.where("multipleOf"),
-                 suspects=_suspects(bool(backward), bool(forward)),
-                 backward=tuple(backward), forward=tuple(forward))
+    yield Change(
+        "multiple-of-changed",
+        f"multipleOf {old_steps or 'none'} became {new_steps or 'none'}",
+        old.where("multipleOf"),
+        new.where("multipleOf"),
+        suspects=_suspects(bool(backward), bool(forward)),
+        backward=tuple(backward),
+        forward=tuple(forward),
+    )
 
 
 def _multiples(source: list[float], target: list[float]) -> list[float]:
@@ -330,8 +374,7 @@ def _not_multiple(value: float, step: float) -> bool:
     return abs(quotient - round(quotient)) > 1e-9
 
 
-def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape
-                       ) -> Iterator[Change]:
+def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     before = any(v is True for v in old.all("uniqueItems"))
     after = any(v is True for v in new.all("uniqueItems"))
     if before == after or not shares(old, new, "array"):
@@ -342,9 +385,15 @@ def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape
     except Unbuildable:
         item = 1
     pair = ([item, item],)
-    yield Change("unique-items-changed", f"uniqueItems {'added' if after else 'removed'}",
-                 old.pointer, new.pointer, suspects=_suspects(after, before),
-                 backward=pair if after else (), forward=() if after else pair)
+    yield Change(
+        "unique-items-changed",
+        f"uniqueItems {'added' if after else 'removed'}",
+        old.pointer,
+        new.pointer,
+        suspects=_suspects(after, before),
+        backward=pair if after else (),
+        forward=() if after else pair,
+    )
 
 
 def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
@@ -356,8 +405,11 @@ def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iter
     forward = before in asserted
     samples = ["text", f"not-a-{after}", f"not-a-{before}"]
     yield Change(
-        "format-changed", f"format {before or 'none'} became {after or 'none'}",
-        old.where("format"), new.where("format"), suspects=_suspects(backward, forward),
+        "format-changed",
+        f"format {before or 'none'} became {after or 'none'}",
+        old.where("format"),
+        new.where("format"),
+        suspects=_suspects(backward, forward),
         backward=tuple(_with_example(old_side, old, samples)) if backward else (),
         forward=tuple(_with_example(new_side, new, samples)) if forward else (),
     )
@@ -375,8 +427,10 @@ def check_pattern(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Ite
         return
     samples = ["text", "", "x", "0", "A"]
     yield Change(
-        "pattern-changed", f"pattern {_patterns(before)} became {_patterns(after)}",
-        old.where("pattern"), new.where("pattern"),
+        "pattern-changed",
+        f"pattern {_patterns(before)} became {_patterns(after)}",
+        old.where("pattern"),
+        new.where("pattern"),
         suspects=_suspects(bool(after), bool(before)),
         backward=tuple(_with_example(old_side, old, samples)) if after else (),
         forward=tuple(_with_example(new_side, new, samples)) if before else (),
@@ -387,15 +441,18 @@ def _patterns(values: list[Any]) -> str:
     return " and ".join(repr(v) for v in values) if values else "none"
 
 
-def check_annotations(old_side: Side, new_side: Side, old: Shape, new: Shape
-                      ) -> Iterator[Change]:
+def check_annotations(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     before = _annotations(old)
     after = _annotations(new)
     if before == after:
         return
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-    yield Change("annotation-changed", f"annotations changed: {', '.join(changed)}",
-                 old.pointer, new.pointer)
+    yield Change(
+        "annotation-changed",
+        f"annotations changed: {', '.join(changed)}",
+        old.pointer,
+        new.pointer,
+    )
 
 
 def _annotations(shape: Shape) -> dict[str, Any]:
@@ -408,21 +465,39 @@ def _annotations(shape: Shape) -> dict[str, Any]:
 # Keywords this stage compares only by proof: a difference yields candidates from each
 # side's examples, proven or reported as unproven.
 GENERIC_KEYWORDS = (
-    "patternProperties", "dependencies", "minProperties", "maxProperties", "not",
-    "additionalItems", "items", "prefixItems", "contains", "propertyNames", "if", "then",
-    "else", "dependentRequired", "dependentSchemas", "unevaluatedItems",
+    "patternProperties",
+    "dependencies",
+    "minProperties",
+    "maxProperties",
+    "not",
+    "additionalItems",
+    "items",
+    "prefixItems",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedItems",
 )
 
 
-def check_other_keywords(old_side: Side, new_side: Side, old: Shape, new: Shape
-                         ) -> Iterator[Change]:
+def check_other_keywords(
+    old_side: Side, new_side: Side, old: Shape, new: Shape
+) -> Iterator[Change]:
     changed = [k for k in GENERIC_KEYWORDS if old.all(k) != new.all(k)]
     if not changed:
         return
     yield Change(
-        "schema-changed", f"{', '.join(changed)} changed", old.pointer, new.pointer,
+        "schema-changed",
+        f"{', '.join(changed)} changed",
+        old.pointer,
+        new.pointer,
         suspects=_suspects(True, True),
-        backward=tuple(_few(old_side, old)), forward=tuple(_few(new_side, new)),
+        backward=tuple(_few(old_side, old)),
+        forward=tuple(_few(new_side, new)),
     )
 
 
@@ -439,9 +514,17 @@ def _few(side: Side, shape: Shape) -> Iterator[Any]:
 NodeCheck = Callable[["Side", "Side", Shape, Shape], Iterator[Change]]
 
 NODE_CHECKS: tuple[NodeCheck, ...] = (
-    check_types, check_enum, check_string_length, check_number_range, check_multiple_of,
-    check_array_length, check_unique_items, check_format, check_pattern,
-    check_other_keywords, check_annotations,
+    check_types,
+    check_enum,
+    check_string_length,
+    check_number_range,
+    check_multiple_of,
+    check_array_length,
+    check_unique_items,
+    check_format,
+    check_pattern,
+    check_other_keywords,
+    check_annotations,
 )
 
 __all__ = ["NODE_CHECKS", "describe_types", "json_type", "shares"]

@@ -1,0 +1,82 @@
+"""Shared test helpers: corpus location and an independent witness check."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema.validators
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+EVENTBRIDGE = CORPUS / "eventbridge"
+
+
+def corpus_dir(name: str) -> Path:
+    """Return a corpus folder, skipping the test when the shared corpus is not checked out."""
+    folder = CORPUS / name
+    if not folder.is_dir():
+        pytest.skip(f"corpus folder {folder} is absent; it sits beside the checkout in CI")
+    return folder
+
+
+def reader_validator(document: dict[str, Any], tolerant: bool) -> Any:
+    """Build a validator for a document's event schema, written apart from the engine.
+
+    OpenAPI documents are validated as draft 4 against their `AWSEvent` component (or
+    their only component), with `nullable` mapped to a null type. The tolerant view
+    drops `additionalProperties: false`.
+    """
+    doc = copy.deepcopy(document)
+    _rewrite(doc, tolerant, openapi="openapi" in doc)
+    if "openapi" in doc:
+        components = doc["components"]["schemas"]
+        name = "AWSEvent" if "AWSEvent" in components else next(iter(components))
+        if "AWSEvent" not in components and doc.get("info", {}).get("title") in components:
+            name = doc["info"]["title"]
+        root = {**doc, "$ref": "#/components/schemas/" + name.replace("/", "~1")}
+        cls = jsonschema.Draft4Validator
+        return cls(root, format_checker=cls.FORMAT_CHECKER)
+    cls = jsonschema.validators.validator_for(doc, default=jsonschema.Draft4Validator)
+    return cls(doc, format_checker=cls.FORMAT_CHECKER)
+
+
+def _rewrite(node: Any, tolerant: bool, openapi: bool) -> None:
+    if isinstance(node, dict):
+        if tolerant and node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        if openapi and node.get("nullable") is True and isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+        for value in node.values():
+            _rewrite(value, tolerant, openapi)
+    elif isinstance(node, list):
+        for value in node:
+            _rewrite(value, tolerant, openapi)
+
+
+def assert_witnesses_hold(old: dict[str, Any], new: dict[str, Any], result: dict[str, Any],
+                          tolerant: bool = True) -> int:
+    """Check every witness in a JSON diff result against both documents; return the count."""
+    old_validator = reader_validator(old, tolerant)
+    new_validator = reader_validator(new, tolerant)
+    count = 0
+    for finding in result["findings"]:
+        for witness in finding["witnesses"]:
+            event = witness["instance"]
+            shown = json.dumps(event)[:300]
+            if witness["direction"] == "backward":
+                assert old_validator.is_valid(event), f"old schema rejects {shown}"
+                assert not new_validator.is_valid(event), f"new schema accepts {shown}"
+            else:
+                assert new_validator.is_valid(event), f"new schema rejects {shown}"
+                assert not old_validator.is_valid(event), f"old schema accepts {shown}"
+            count += 1
+    return count
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -58,8 +58,9 @@ def _rewrite(node: Any, tolerant: bool, openapi: bool) -> None:
             _rewrite(value, tolerant, openapi)
 
 
-def assert_witnesses_hold(old: dict[str, Any], new: dict[str, Any], result: dict[str, Any],
-                          tolerant: bool = True) -> int:
+def assert_witnesses_hold(
+    old: dict[str, Any], new: dict[str, Any], result: dict[str, Any], tolerant: bool = True
+) -> int:
     """Check every witness in a JSON diff result against both documents; return the count."""
     old_validator = reader_validator(old, tolerant)
     new_validator = reader_validator(new, tolerant)

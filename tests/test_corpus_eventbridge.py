@@ -13,30 +13,53 @@ from tests.support import assert_witnesses_hold, corpus_dir, load_json
 
 PAIRS = [
     # (before, after, compatible under full, rule IDs of the error findings)
-    ("orcabus__WorkflowRunStateChange.v1.schema.json",
-     "orcabus__WorkflowRunStateChange.v2.schema.json", True, set()),
-    ("orcabus__SequenceRunStateChange.v1.schema.json",
-     "orcabus__SequenceRunStateChange.v2.schema.json", False, {"type-changed"}),
-    ("orcabus__FileStateChange.draft07.schema.json",
-     "orcabus__FileStateChange.draft04.schema.json", True, set()),
-    ("mridehalgh__demo-schema.v1.json",
-     "mridehalgh__demo-schema.v2-incompatible.json", False, {"type-widened"}),
-    ("terraform-provider-aws__Event.v1.openapi3.json",
-     "terraform-provider-aws__Event.v2.openapi3.json", True, set()),
+    (
+        "orcabus__WorkflowRunStateChange.v1.schema.json",
+        "orcabus__WorkflowRunStateChange.v2.schema.json",
+        True,
+        set(),
+    ),
+    (
+        "orcabus__SequenceRunStateChange.v1.schema.json",
+        "orcabus__SequenceRunStateChange.v2.schema.json",
+        False,
+        {"type-changed"},
+    ),
+    (
+        "orcabus__FileStateChange.draft07.schema.json",
+        "orcabus__FileStateChange.draft04.schema.json",
+        True,
+        set(),
+    ),
+    (
+        "mridehalgh__demo-schema.v1.json",
+        "mridehalgh__demo-schema.v2-incompatible.json",
+        False,
+        {"type-widened"},
+    ),
+    (
+        "terraform-provider-aws__Event.v1.openapi3.json",
+        "terraform-provider-aws__Event.v2.openapi3.json",
+        True,
+        set(),
+    ),
 ]
 
 
 def run_diff(old: Path, new: Path, *args: str) -> tuple[int, dict[str, object]]:
-    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json", *args],
-                                standalone_mode=False)
+    result = CliRunner().invoke(
+        cli, ["diff", str(old), str(new), "--format", "json", *args], standalone_mode=False
+    )
     assert result.exception is None, result.output
     return result.return_value, json.loads(result.output)
 
 
-@pytest.mark.parametrize(("before", "after", "compatible", "rules"), PAIRS,
-                         ids=[p[0].split("__")[1] for p in PAIRS])
-def test_evolution_pair_verdict(before: str, after: str, compatible: bool,
-                                rules: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("before", "after", "compatible", "rules"), PAIRS, ids=[p[0].split("__")[1] for p in PAIRS]
+)
+def test_evolution_pair_verdict(
+    before: str, after: str, compatible: bool, rules: set[str]
+) -> None:
     folder = corpus_dir("eventbridge")
     code, report = run_diff(folder / before, folder / after)
     assert report["compatible"] is compatible

@@ -17,13 +17,13 @@ from typing import Any
 from schemagate.diff.changes import Change, PathToken
 from schemagate.diff.examples import ExampleBuilder, Unbuildable
 from schemagate.diff.proof import DocumentValidator, Prover
-from schemagate.diff.shape import Conj, Loc, Shape, build_shape, expand
+from schemagate.diff.shape import Conj, Loc, Shape, build_shape, effective_types, expand
 from schemagate.load.document import SchemaDocument
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
-from schemagate.rules.checks import NODE_CHECKS, effective_types
+from schemagate.rules.checks import NODE_CHECKS
 
 # Name used for object members that only `additionalProperties` governs.
 EXTRA_MEMBER = "extraMember"
@@ -46,8 +46,7 @@ class Side:
 
     @functools.cached_property
     def asserted_formats(self) -> frozenset[str]:
-        checker = self.validator._root.format_checker
-        return frozenset(checker.checkers) if checker is not None else frozenset()
+        return frozenset(self.validator.format_checker.checkers)
 
     def root(self) -> Conj:
         pointer = self.resolver.document.root_pointer

@@ -259,8 +259,10 @@ def _envelope_values(resolver: Resolver) -> dict[str, Any]:
         "resources": [],
     }
     if isinstance(envelope, dict):
-        for name, key in (("source", "x-amazon-events-source"),
-                          ("detail-type", "x-amazon-events-detail-type")):
+        for name, key in (
+            ("source", "x-amazon-events-source"),
+            ("detail-type", "x-amazon-events-detail-type"),
+        ):
             if isinstance(envelope.get(key), str):
                 values[name] = envelope[key]
     return values

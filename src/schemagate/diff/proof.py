@@ -41,7 +41,8 @@ class DocumentValidator:
         schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
         if resolver.document.kind is Kind.OPENAPI3:
             schema = {key: value for key, value in schema.items() if key != "$schema"}
-        self._root = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        self.format_checker = cls.FORMAT_CHECKER
+        self._root = cls(schema, format_checker=self.format_checker)
         self._local: dict[tuple[str, bool], Any] = {}
 
     def is_valid(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from schemagate.diff.changes import Change
 from schemagate.diff.examples import Unbuildable
@@ -299,15 +299,15 @@ def _schema_bounds(schema: dict[str, Any], boolean: bool) -> Interval:
         high_open = boolean and schema.get("exclusiveMaximum") is True
     if not boolean:
         exclusive_low = schema.get("exclusiveMinimum")
-        if _is_number(exclusive_low) and exclusive_low >= low:
-            low, low_open = exclusive_low, True
+        if _is_number(exclusive_low) and float(exclusive_low) >= low:
+            low, low_open = float(exclusive_low), True
         exclusive_high = schema.get("exclusiveMaximum")
-        if _is_number(exclusive_high) and exclusive_high <= high:
-            high, high_open = exclusive_high, True
+        if _is_number(exclusive_high) and float(exclusive_high) <= high:
+            high, high_open = float(exclusive_high), True
     return low, low_open, high, high_open
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -324,10 +324,12 @@ def _points_outside(source: Interval, target: Interval, integral: bool) -> list[
     points: list[int | float] = []
     for anchor in anchors or [0]:
         for offset in offsets:
-            value = anchor + offset
+            value: int | float = anchor + offset
             if integral:
-                value = int(value) if float(value).is_integer() else None
-            if value is None or value in points:
+                if not float(value).is_integer():
+                    continue
+                value = int(value)
+            if value in points:
                 continue
             if _inside(value, source) and not _inside(value, target):
                 points.append(value)

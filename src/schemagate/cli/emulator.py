@@ -1,11 +1,71 @@
-"""The `schemagate emulator` command."""
+"""The `schemagate emulator` command: a local EventBridge Schemas endpoint for tests."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+
 import click
+
+logger = logging.getLogger("schemagate.emulator")
 
 
 @click.command(name="emulator")
-def command() -> None:
-    """Not built yet."""
-    raise click.UsageError("schemagate emulator is not available in this build")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; only this address is served.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="TCP port to listen on; 0 picks a free port.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite file that keeps the state across restarts; without it state is in memory.",
+)
+def command(host: str, port: int, db: str | None) -> None:
+    """Serve the EventBridge Schemas API subset that schemagate uses.
+
+    Prints the endpoint URL as the first line of standard output, then serves until
+    SIGTERM or SIGINT. Point boto3 at it with AWS_ENDPOINT_URL_SCHEMAS=URL.
+    """
+    from schemagate.emulator.server import create_server
+
+    try:
+        server, store = create_server(host, port, db or ":memory:")
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc}") from exc
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    thread = threading.Thread(target=server.serve_forever, name="emulator", daemon=True)
+    thread.start()
+    logger.info("emulator serving %s with state in %s", server.url, db or "memory")
+    click.echo(server.url)
+    sys.stdout.flush()
+    try:
+        # A timed wait lets the main thread run the signal handler promptly.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        store.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        logger.info("emulator on %s stopped", server.url)

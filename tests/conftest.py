@@ -1,0 +1,128 @@
+"""Shared fixtures: fake AWS settings and the schemagate emulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+STARTUP_TIMEOUT_SECONDS = 20
+STOP_TIMEOUT_SECONDS = 10
+# The discard port: nothing listens there, so a test that forgets its endpoint fails
+# fast on loopback instead of reaching AWS.
+UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
+
+FAKE_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT,
+}
+# Settings that could point boto3 at real credentials or another endpoint.
+CLEARED_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL_SCHEMAS",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+)
+
+
+@pytest.fixture(autouse=True)
+def fake_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Give every test fake credentials and no AWS config files."""
+    for name in CLEARED_AWS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in FAKE_AWS_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-aws-credentials"))
+
+
+@contextmanager
+def running_emulator(*args: str) -> Iterator[str]:
+    """Start `python -m schemagate emulator --port 0 ARGS`, yield its URL, then stop it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "schemagate", "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield _read_url(process)
+    finally:
+        _stop(process)
+
+
+def _read_url(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        ready = selector.select(timeout=STARTUP_TIMEOUT_SECONDS)
+    line = process.stdout.readline().strip() if ready else ""
+    if not line.startswith("http://127.0.0.1:"):
+        _stop(process)
+        stderr = process.stderr.read() if process.stderr else ""
+        raise RuntimeError(f"emulator did not print its URL (got {line!r}); stderr: {stderr}")
+    return line
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, 15)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, 9)
+            process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+@pytest.fixture(scope="session")
+def emulator_url() -> Iterator[str]:
+    """URL of one in-memory emulator shared by the whole test session."""
+    with running_emulator() as url:
+        yield url
+
+
+def make_schemas_client(endpoint_url: str) -> Any:
+    """Create a boto3 `schemas` client for `endpoint_url` with fake credentials."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "schemas",
+        region_name="us-east-1",
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+
+@pytest.fixture
+def schemas_client(emulator_url: str) -> Any:
+    """A boto3 `schemas` client pointed at the session emulator."""
+    return make_schemas_client(emulator_url)
+
+
+@pytest.fixture
+def registry_name(schemas_client: Any, request: pytest.FixtureRequest) -> str:
+    """A new empty registry, named after the test, in the session emulator."""
+    name = "test-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:60]
+    schemas_client.create_registry(RegistryName=name)
+    return name

@@ -1,0 +1,363 @@
+"""The emulator through the real boto3 `schemas` client over loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import make_schemas_client, running_emulator
+
+
+def _document(marker: int) -> str:
+    return json.dumps({"type": "object", "properties": {"n": {"const": marker}}})
+
+
+def _error_code(error: pytest.ExceptionInfo[ClientError]) -> str:
+    return str(error.value.response["Error"]["Code"])
+
+
+def _status(error: pytest.ExceptionInfo[ClientError]) -> int:
+    return int(error.value.response["ResponseMetadata"]["HTTPStatusCode"])
+
+
+def test_create_describe_round_trip(schemas_client: Any, registry_name: str) -> None:
+    created = schemas_client.create_schema(
+        RegistryName=registry_name,
+        SchemaName="orders@OrderPlaced",
+        Type="JSONSchemaDraft4",
+        Content=_document(1),
+        Description="first",
+    )
+    described = schemas_client.describe_schema(
+        RegistryName=registry_name, SchemaName="orders@OrderPlaced"
+    )
+
+    assert created["SchemaVersion"] == "1"
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    assert described["Content"] == _document(1)
+    assert described["Type"] == "JSONSchemaDraft4"
+    assert described["Description"] == "first"
+    assert described["SchemaVersion"] == "1"
+    assert described["SchemaArn"].endswith(f":schema/{registry_name}/orders@OrderPlaced")
+    assert described["VersionCreatedDate"] == created["VersionCreatedDate"]
+
+
+def test_name_with_slash_round_trips(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="a/b.c", Type="OpenApi3", Content="{}"
+    )
+
+    described = schemas_client.describe_schema(RegistryName=registry_name, SchemaName="a/b.c")
+
+    assert described["SchemaName"] == "a/b.c"
+    assert described["Content"] == "{}"
+
+
+def test_versions_count_up_as_integers(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+    )
+    numbers = [
+        schemas_client.update_schema(
+            RegistryName=registry_name, SchemaName="s", Content=_document(marker)
+        )["SchemaVersion"]
+        for marker in range(2, 12)
+    ]
+    listed = [
+        row["SchemaVersion"]
+        for page in schemas_client.get_paginator("list_schema_versions").paginate(
+            RegistryName=registry_name, SchemaName="s", PaginationConfig={"PageSize": 4}
+        )
+        for row in page["SchemaVersions"]
+    ]
+    latest = schemas_client.describe_schema(RegistryName=registry_name, SchemaName="s")
+
+    assert numbers == [str(n) for n in range(2, 12)]
+    assert listed == [str(n) for n in range(1, 12)]
+    assert latest["SchemaVersion"] == "11"
+    assert latest["Content"] == _document(11)
+
+
+def test_describe_specific_version(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+    )
+    schemas_client.update_schema(RegistryName=registry_name, SchemaName="s", Content=_document(2))
+
+    first = schemas_client.describe_schema(
+        RegistryName=registry_name, SchemaName="s", SchemaVersion="1"
+    )
+
+    assert first["SchemaVersion"] == "1"
+    assert first["Content"] == _document(1)
+    assert first["LastModified"] > first["VersionCreatedDate"]
+
+
+def test_create_existing_name_conflicts(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content="{}"
+    )
+
+    with pytest.raises(schemas_client.exceptions.ConflictException) as error:
+        schemas_client.create_schema(
+            RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content='{"a": 1}'
+        )
+
+    assert _status(error) == 409
+    versions = schemas_client.list_schema_versions(RegistryName=registry_name, SchemaName="s")
+    assert len(versions["SchemaVersions"]) == 1
+
+
+def test_unchanged_update_rejected(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+    )
+
+    with pytest.raises(schemas_client.exceptions.BadRequestException) as error:
+        schemas_client.update_schema(
+            RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+        )
+
+    assert _status(error) == 400
+    assert "no change since the previous version" in str(error.value)
+    latest = schemas_client.describe_schema(RegistryName=registry_name, SchemaName="s")
+    assert latest["SchemaVersion"] == "1"
+
+
+def test_type_change_creates_version(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content="{}"
+    )
+
+    updated = schemas_client.update_schema(
+        RegistryName=registry_name, SchemaName="s", Type="JSONSchemaDraft4"
+    )
+
+    assert updated["SchemaVersion"] == "2"
+    assert updated["Type"] == "JSONSchemaDraft4"
+
+
+def test_revert_creates_new_version(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+    )
+    schemas_client.update_schema(RegistryName=registry_name, SchemaName="s", Content=_document(2))
+
+    reverted = schemas_client.update_schema(
+        RegistryName=registry_name, SchemaName="s", Content=_document(1)
+    )
+
+    assert reverted["SchemaVersion"] == "3"
+    third = schemas_client.describe_schema(
+        RegistryName=registry_name, SchemaName="s", SchemaVersion="3"
+    )
+    assert third["Content"] == _document(1)
+
+
+@pytest.mark.parametrize(
+    ("operation", "arguments"),
+    [
+        ("describe_registry", {"RegistryName": "no-such-registry"}),
+        ("list_schemas", {"RegistryName": "no-such-registry"}),
+        ("describe_schema", {"RegistryName": "no-such-registry", "SchemaName": "s"}),
+        ("describe_schema", {"RegistryName": "{registry}", "SchemaName": "missing"}),
+        (
+            "describe_schema",
+            {"RegistryName": "{registry}", "SchemaName": "s", "SchemaVersion": "99"},
+        ),
+        (
+            "update_schema",
+            {"RegistryName": "{registry}", "SchemaName": "missing", "Content": "{}"},
+        ),
+        ("list_schema_versions", {"RegistryName": "{registry}", "SchemaName": "missing"}),
+        (
+            "delete_schema_version",
+            {"RegistryName": "{registry}", "SchemaName": "s", "SchemaVersion": "99"},
+        ),
+        ("delete_schema", {"RegistryName": "{registry}", "SchemaName": "missing"}),
+        (
+            "create_schema",
+            {
+                "RegistryName": "no-such-registry",
+                "SchemaName": "s",
+                "Type": "OpenApi3",
+                "Content": "{}",
+            },
+        ),
+    ],
+)
+def test_unknown_names_not_found(
+    schemas_client: Any, registry_name: str, operation: str, arguments: dict[str, str]
+) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content="{}"
+    )
+    resolved = {
+        key: value.replace("{registry}", registry_name) for key, value in arguments.items()
+    }
+
+    with pytest.raises(schemas_client.exceptions.NotFoundException) as error:
+        getattr(schemas_client, operation)(**resolved)
+
+    assert _status(error) == 404
+    assert _error_code(error) == "NotFoundException"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"Type": "Avro", "Content": "{}"},
+        {"Type": "OpenApi3", "Content": "x" * 100_001},
+        {"Type": "OpenApi3", "Content": "{}", "Description": "d" * 257},
+    ],
+    ids=["unknown-type", "content-too-long", "description-too-long"],
+)
+def test_invalid_create_rejected(
+    schemas_client: Any, registry_name: str, arguments: dict[str, str]
+) -> None:
+    with pytest.raises(schemas_client.exceptions.BadRequestException):
+        schemas_client.create_schema(RegistryName=registry_name, SchemaName="s", **arguments)
+
+    listed = schemas_client.list_schemas(RegistryName=registry_name)
+    assert listed["Schemas"] == []
+
+
+def test_content_at_maximum_length_accepted(schemas_client: Any, registry_name: str) -> None:
+    content = "x" * 100_000
+
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=content
+    )
+
+    described = schemas_client.describe_schema(RegistryName=registry_name, SchemaName="s")
+    assert described["Content"] == content
+
+
+def test_list_schemas_paginates(schemas_client: Any, registry_name: str) -> None:
+    names = [f"schema-{n:02d}" for n in range(25)]
+    for name in reversed(names):
+        schemas_client.create_schema(
+            RegistryName=registry_name, SchemaName=name, Type="OpenApi3", Content="{}"
+        )
+    schemas_client.update_schema(RegistryName=registry_name, SchemaName="schema-03", Content="[]")
+
+    pages = list(
+        schemas_client.get_paginator("list_schemas").paginate(
+            RegistryName=registry_name, PaginationConfig={"PageSize": 10}
+        )
+    )
+    rows = [row for page in pages for row in page["Schemas"]]
+
+    assert [len(page["Schemas"]) for page in pages] == [10, 10, 5]
+    assert "NextToken" not in pages[-1]
+    assert [row["SchemaName"] for row in rows] == names
+    counts = {row["SchemaName"]: row["VersionCount"] for row in rows}
+    assert counts["schema-03"] == 2
+    assert counts["schema-04"] == 1
+    assert all(row["SchemaArn"].endswith("/" + row["SchemaName"]) for row in rows)
+    assert all("LastModified" in row for row in rows)
+
+
+def test_list_schemas_filters_prefix(schemas_client: Any, registry_name: str) -> None:
+    for name in ("orders@Placed", "orders@Shipped", "payments@Taken"):
+        schemas_client.create_schema(
+            RegistryName=registry_name, SchemaName=name, Type="OpenApi3", Content="{}"
+        )
+
+    listed = schemas_client.list_schemas(RegistryName=registry_name, SchemaNamePrefix="orders@")
+
+    assert [row["SchemaName"] for row in listed["Schemas"]] == ["orders@Placed", "orders@Shipped"]
+
+
+def test_invalid_next_token_rejected(schemas_client: Any, registry_name: str) -> None:
+    with pytest.raises(schemas_client.exceptions.BadRequestException):
+        schemas_client.list_schemas(RegistryName=registry_name, NextToken="not-a-token")
+
+
+def test_registries_listed_and_deleted(schemas_client: Any, registry_name: str) -> None:
+    described = schemas_client.describe_registry(RegistryName=registry_name)
+    listed = schemas_client.list_registries(RegistryNamePrefix=registry_name)
+
+    schemas_client.delete_registry(RegistryName=registry_name)
+
+    assert described["RegistryName"] == registry_name
+    assert [row["RegistryName"] for row in listed["Registries"]] == [registry_name]
+    with pytest.raises(schemas_client.exceptions.NotFoundException):
+        schemas_client.describe_registry(RegistryName=registry_name)
+
+
+def test_create_existing_registry_conflicts(schemas_client: Any, registry_name: str) -> None:
+    with pytest.raises(schemas_client.exceptions.ConflictException):
+        schemas_client.create_registry(RegistryName=registry_name)
+
+
+def test_delete_version_keeps_numbering(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+    )
+    schemas_client.update_schema(RegistryName=registry_name, SchemaName="s", Content=_document(2))
+
+    schemas_client.delete_schema_version(
+        RegistryName=registry_name, SchemaName="s", SchemaVersion="2"
+    )
+    after_delete = schemas_client.describe_schema(RegistryName=registry_name, SchemaName="s")
+    added = schemas_client.update_schema(
+        RegistryName=registry_name, SchemaName="s", Content=_document(3)
+    )
+    listed = schemas_client.list_schema_versions(RegistryName=registry_name, SchemaName="s")
+
+    assert after_delete["SchemaVersion"] == "1"
+    assert added["SchemaVersion"] == "3"
+    assert [row["SchemaVersion"] for row in listed["SchemaVersions"]] == ["1", "3"]
+    with pytest.raises(schemas_client.exceptions.NotFoundException):
+        schemas_client.describe_schema(
+            RegistryName=registry_name, SchemaName="s", SchemaVersion="2"
+        )
+
+
+def test_delete_schema_removes_it(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content="{}"
+    )
+
+    schemas_client.delete_schema(RegistryName=registry_name, SchemaName="s")
+
+    assert schemas_client.list_schemas(RegistryName=registry_name)["Schemas"] == []
+    recreated = schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content="{}"
+    )
+    assert recreated["SchemaVersion"] == "1"
+
+
+def test_db_file_persists_across_restarts(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite"
+    with running_emulator("--db", str(db)) as url:
+        client = make_schemas_client(url)
+        client.create_registry(RegistryName="kept")
+        client.create_schema(
+            RegistryName="kept", SchemaName="s", Type="OpenApi3", Content=_document(1)
+        )
+        client.update_schema(RegistryName="kept", SchemaName="s", Content=_document(2))
+
+    with running_emulator("--db", str(db)) as url:
+        client = make_schemas_client(url)
+        described = client.describe_schema(RegistryName="kept", SchemaName="s")
+        added = client.update_schema(RegistryName="kept", SchemaName="s", Content=_document(3))
+
+    assert described["SchemaVersion"] == "2"
+    assert described["Content"] == _document(2)
+    assert added["SchemaVersion"] == "3"
+
+
+def test_memory_state_ends_with_process() -> None:
+    with running_emulator() as url:
+        make_schemas_client(url).create_registry(RegistryName="gone")
+
+    with running_emulator() as url, pytest.raises(ClientError) as error:
+        make_schemas_client(url).describe_registry(RegistryName="gone")
+
+    assert _error_code(error) == "NotFoundException"

@@ -10,6 +10,8 @@ from types import FrameType
 
 import click
 
+from schemagate.emulator.wire import DEFAULT_PAGE_SIZE
+
 logger = logging.getLogger("schemagate.emulator")
 
 
@@ -18,22 +20,29 @@ logger = logging.getLogger("schemagate.emulator")
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on; only this address is served.",
+    help="Address to listen on. Only this address is served.",
 )
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=0,
     show_default=True,
-    help="TCP port to listen on; 0 picks a free port.",
+    help="TCP port to listen on, or 0 to pick a free port.",
 )
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
     default=None,
-    help="SQLite file that keeps the state across restarts; without it state is in memory.",
+    help="SQLite file that keeps the state across restarts. Without it, state is in memory.",
 )
-def command(host: str, port: int, db: str | None) -> None:
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_PAGE_SIZE,
+    show_default=True,
+    help="Rows per page of a list call whose request sets no Limit.",
+)
+def command(host: str, port: int, db: str | None, page_size: int) -> None:
     """Serve the EventBridge Schemas API subset that schemagate uses.
 
     Prints the endpoint URL as the first line of standard output, then serves until
@@ -42,9 +51,11 @@ def command(host: str, port: int, db: str | None) -> None:
     from schemagate.emulator.server import create_server
 
     try:
-        server, store = create_server(host, port, db or ":memory:")
+        server, store = create_server(host, port, db or ":memory:", page_size)
     except OSError as exc:
-        raise click.UsageError(f"cannot listen on {host}:{port}: {exc}") from exc
+        raise click.UsageError(
+            f"failed to listen on {host}:{port} ({exc}); choose another --host or --port"
+        ) from exc
 
     stop = threading.Event()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,8 +16,8 @@ import pytest
 
 STARTUP_TIMEOUT_SECONDS = 20
 STOP_TIMEOUT_SECONDS = 10
-# The discard port: nothing listens there, so a test that forgets its endpoint fails
-# fast on loopback instead of reaching AWS.
+# The discard port: nothing listens there, so a test that sets no endpoint fails fast
+# on loopback instead of reaching AWS.
 UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
 
 FAKE_AWS_ENVIRONMENT = {
@@ -61,31 +62,31 @@ def running_emulator(*args: str) -> Iterator[str]:
         text=True,
     )
     try:
-        yield _read_url(process)
+        yield read_emulator_url(process)
     finally:
-        _stop(process)
+        stop_emulator(process)
 
 
-def _read_url(process: subprocess.Popen[str]) -> str:
+def read_emulator_url(process: subprocess.Popen[str]) -> str:
     assert process.stdout is not None
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         ready = selector.select(timeout=STARTUP_TIMEOUT_SECONDS)
     line = process.stdout.readline().strip() if ready else ""
     if not line.startswith("http://127.0.0.1:"):
-        _stop(process)
+        stop_emulator(process)
         stderr = process.stderr.read() if process.stderr else ""
         raise RuntimeError(f"emulator did not print its URL (got {line!r}); stderr: {stderr}")
     return line
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def stop_emulator(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
-        os.kill(process.pid, 15)
+        os.kill(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=STOP_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            os.kill(process.pid, 9)
+            os.kill(process.pid, signal.SIGKILL)
             process.wait()
     for stream in (process.stdout, process.stderr):
         if stream is not None:

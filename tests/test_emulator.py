@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import make_schemas_client, running_emulator
+from tests.conftest import (
+    make_schemas_client,
+    read_emulator_url,
+    running_emulator,
+    stop_emulator,
+)
 
 
 def _document(marker: int) -> str:
@@ -361,3 +370,26 @@ def test_memory_state_ends_with_process() -> None:
         make_schemas_client(url).describe_registry(RegistryName="gone")
 
     assert _error_code(error) == "NotFoundException"
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["term", "int"])
+def test_emulator_stops_on_signal(stop_signal: signal.Signals) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "schemagate", "-v", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = read_emulator_url(process)
+        make_schemas_client(url).list_registries()
+        os.kill(process.pid, stop_signal)
+        _, stderr = process.communicate(timeout=10)
+    finally:
+        stop_emulator(process)
+
+    assert url.startswith("http://127.0.0.1:")
+    assert process.returncode == 0
+    assert '"GET /v1/registries HTTP/1.1" 200' in stderr
+    assert f"emulator on {url} stopped" in stderr
+    assert "Traceback" not in stderr

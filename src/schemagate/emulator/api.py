@@ -1,8 +1,8 @@
 """Operations of the Schemas REST API (botocore model `schemas` 2019-12-02) on a Store.
 
-Each handler takes the path parameters and the request and returns a Response; wire
-names, status codes and error codes follow the model so that the real boto3 client
-parses the replies. Only the operations schemagate calls are routed.
+Each handler takes the path parameters and the request and returns a Response. Wire
+names, status codes and error codes follow the model, so the real boto3 client parses
+the replies. Only the operations schemagate calls are routed.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def describe_registry(api: Api, params: Params, request: Request) -> Response:
 
 
 def list_registries(api: Api, params: Params, request: Request) -> Response:
-    # NOTE: the `scope` filter is ignored because the emulator holds no AWS-owned registries.
+    # NOTE: the `scope` filter is ignored because the emulator contains no AWS-owned registries.
     prefix = request.query.get("registryNamePrefix", "")
     records, more = api.store.list_registries(
         prefix, wire.decode_token(request), wire.page_limit(request, api.page_size)
@@ -124,7 +124,7 @@ def list_schemas(api: Api, params: Params, request: Request) -> Response:
 def list_schema_versions(api: Api, params: Params, request: Request) -> Response:
     after = wire.decode_token(request)
     if after is not None and not isinstance(after, int):
-        raise bad_request("nextToken is invalid; start the listing again.")
+        raise bad_request("nextToken is invalid. Start the listing again without it.")
     records, more = api.store.list_versions(
         params["registry"], params["schema"], after, wire.page_limit(request, api.page_size)
     )

@@ -1,9 +1,9 @@
 """HTTP front of the emulator: a threading server that passes requests to the Api.
 
 Every request flows through a chain of middlewares before it reaches the Api. A
-middleware receives the request and the next step and may answer, delay or rewrite the
-reply, which is where throttling, server errors, latency, stale reads and truncated
-pages can be injected without changing the operation handlers.
+middleware receives the request and the next step, and it may return its own reply,
+delay the reply or rewrite it. Throttling, server errors, latency, stale reads and
+truncated pages can be injected there without changing the operation handlers.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ Middleware = Callable[[Request, Next], Response]
 
 
 class Application:
-    """The Api wrapped in middlewares; the first middleware in the list runs first."""
+    """The Api wrapped in middlewares. The first middleware in the list runs first."""
 
     def __init__(self, api: Api, middlewares: Sequence[Middleware] = ()) -> None:
         handle: Next = api.handle
@@ -80,7 +80,8 @@ def create_server(
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
-    # HTTP/1.1 keeps botocore's pooled connections open; every reply sets Content-Length.
+    # HTTP/1.1 keeps botocore's pooled connections open, which needs a Content-Length
+    # on every reply.
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes, and with Nagle's algorithm on, the
     # client's delayed ACK adds about 40 ms (on Linux) to every reply on a kept-alive
@@ -132,5 +133,5 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def log_message(self, format: str, *args: Any) -> None:
-        # The request line and status only; headers, which carry the signature, are not logged.
+        # Only the request line and status are logged, because the headers carry the signature.
         logger.debug("%s " + format, self.address_string(), *args)

@@ -1,8 +1,9 @@
 """SQLite state of the emulated EventBridge Schema Registry.
 
 The store enforces the service rules that tests depend on: version numbers count up from
-1 per schema and are never reused, an update with unchanged content and type is
-rejected, and unknown registries, schemas and versions raise NotFoundException.
+1 per schema, an update with unchanged content and type is rejected, and unknown
+registries, schemas and versions raise NotFoundException. The number of a deleted
+version is not handed out again.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        # One lock serialises all requests; `with connection` commits or rolls back.
+        # One lock serialises all requests, and `with connection` commits or rolls back.
         with self._lock, self._connection:
             yield self._connection
 
@@ -96,7 +97,7 @@ class Store:
     def list_registries(
         self, prefix: str, after: str | None, limit: int
     ) -> tuple[list[RegistryRecord], bool]:
-        """List up to `limit` registries named after `after`; the flag says more follow."""
+        """List up to `limit` registries named after `after`, and whether more follow."""
         with self._transaction() as db:
             rows = db.execute(
                 "SELECT name, description, tags FROM registries"
@@ -107,8 +108,8 @@ class Store:
         return records[:limit], len(records) > limit
 
     def delete_registry(self, name: str) -> None:
-        # NOTE: the service's behaviour for a registry that still has schemas is not
-        # modelled; this store deletes the schemas with it.
+        # NOTE: what the service does with a registry that still has schemas is not
+        # known here, so this store deletes the schemas with it.
         with self._transaction() as db:
             _registry(db, name)
             db.execute("DELETE FROM registries WHERE name = ?", (name,))
@@ -146,7 +147,7 @@ class Store:
         content: str | None,
         description: str | None,
     ) -> VersionRecord:
-        """Add a version; a missing type, content or description keeps the latest one's."""
+        """Add a version. A type, content or description of None keeps the latest value."""
         with self._transaction() as db:
             latest = _version(db, registry, name, None)
             new_type = schema_type or latest.type
@@ -169,7 +170,7 @@ class Store:
     def list_schemas(
         self, registry: str, prefix: str, after: str | None, limit: int
     ) -> tuple[list[SchemaRecord], bool]:
-        """List up to `limit` schemas named after `after`; the flag says more follow."""
+        """List up to `limit` schemas named after `after`, and whether more follow."""
         with self._transaction() as db:
             _registry(db, registry)
             rows = db.execute(
@@ -188,7 +189,7 @@ class Store:
     def list_versions(
         self, registry: str, name: str, after: int | None, limit: int
     ) -> tuple[list[VersionRecord], bool]:
-        """List up to `limit` versions numbered above `after`; the flag says more follow."""
+        """List up to `limit` versions numbered above `after`, and whether more follow."""
         with self._transaction() as db:
             _schema_tags(db, registry, name)
             numbers = [
@@ -203,8 +204,8 @@ class Store:
         return records, len(numbers) > limit
 
     def delete_version(self, registry: str, name: str, number: int) -> None:
-        # NOTE: whether the service lets a caller delete the only remaining version is
-        # not documented in its model; this store rejects it so a schema never has none.
+        # NOTE: the model does not say whether the service allows deleting the only
+        # remaining version. This store rejects it, so a schema always has a version.
         with self._transaction() as db:
             _version(db, registry, name, number)
             (count,) = db.execute(

@@ -21,7 +21,7 @@ from schemagate.emulator.model import (
 SCHEMA_TYPES = ("OpenApi3", "JSONSchemaDraft4")
 MAX_CONTENT_LENGTH = 100_000
 MAX_DESCRIPTION_LENGTH = 256
-# NOTE: the model documents no default page size; 100 is this emulator's choice.
+# NOTE: the botocore model documents no default page size, so 100 is this emulator's choice.
 DEFAULT_PAGE_SIZE = 100
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -45,7 +45,7 @@ class Response:
 
 
 def error_response(error: ServiceError) -> Response:
-    """Build the rest-json error reply; botocore reads the code from `x-amzn-ErrorType`."""
+    """Build the rest-json error reply. botocore reads the error code from `x-amzn-ErrorType`."""
     return Response(
         error.status,
         {"Code": error.code, "Message": error.message},
@@ -85,8 +85,8 @@ def content(body: Mapping[str, Any], required: bool) -> str | None:
         return None
     if not isinstance(content, str) or not 1 <= len(content) <= MAX_CONTENT_LENGTH:
         raise bad_request(f"Content must be a string of 1 to {MAX_CONTENT_LENGTH} characters.")
-    # NOTE: the service also validates the document against its Type; this emulator
-    # stores any text, so invalid schemas are accepted here.
+    # NOTE: the service is reported to validate the document against its Type. This
+    # emulator stores any text, so it accepts schemas that the service may reject.
     return content
 
 
@@ -136,7 +136,7 @@ def decode_token(request: Request) -> Any:
     try:
         return json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
     except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
-        raise bad_request("nextToken is invalid; start the listing again.") from None
+        raise bad_request("nextToken is invalid. Start the listing again without it.") from None
 
 
 def page(key: str, rows: list[dict[str, Any]], after: str | int | None) -> Response:

@@ -213,13 +213,13 @@ def test_missing_credentials_raise(emulator_url: str, monkeypatch: pytest.Monkey
 
 
 def test_missing_region_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
 
     with pytest.raises(RegistryError) as error:
         EventBridgeRegistry("any")
 
     assert "no AWS region configured" in str(error.value)
+    assert "AWS_DEFAULT_REGION" in str(error.value)
     assert "create client failed" in str(error.value)
 
 

@@ -190,7 +190,7 @@ class EventBridgeRegistry:
         if code == "NotFoundException":
             return (
                 f"registry {self.registry_name!r} not found in this account and region; "
-                "check the name and AWS_REGION, or create the registry"
+                "check the name and AWS_DEFAULT_REGION, or create the registry"
             )
         if code in _THROTTLING_CODES or status == 429:
             return f"throttled ({code}) after {attempts} attempt(s); retry later"
@@ -206,7 +206,10 @@ class EventBridgeRegistry:
                 "AWS_SECRET_ACCESS_KEY"
             )
         if isinstance(exc, NoRegionError):
-            return "no AWS region configured; set AWS_REGION or a region in the AWS profile"
+            return (
+                "no AWS region configured; set AWS_DEFAULT_REGION or `region` in the AWS "
+                "config profile"
+            )
         if isinstance(exc, EndpointConnectionError):
             endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))
             attempts = "" if self._attempts is None else f" after {self._attempts} attempt(s)"

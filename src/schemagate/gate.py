@@ -13,6 +13,7 @@ from schemagate.load.document import SchemaDocument, load_file, load_text
 from schemagate.modes import Mode, Policy
 from schemagate.registry.base import Registry, SchemaVersion
 from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
+from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,9 @@ def check_schemas(
             )
         seen[name] = path
         document = load_file(path)
+        # Resolve every reference now, so a broken local schema is an input error even
+        # when the registry has no version to compare it with.
+        Resolver(document).check_references()
         shown = _relative(path)
         results.append(_check_one(document, shown, name, registry, mode, policy))
     return CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)

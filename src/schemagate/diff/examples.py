@@ -179,12 +179,19 @@ class ExampleBuilder:
         return ordered
 
     def _of_type(self, shape: Shape, type_name: str, depth: int) -> Iterator[Any]:
+        # A member or item schema that no value satisfies leaves no candidate of this type.
         if type_name == "object":
-            yield self._object(shape, depth)
+            try:
+                yield self._object(shape, depth)
+            except Unbuildable:
+                return
         elif type_name == "array":
             items = self.conj(shape.items)
             count = _min_items(shape)
-            item = self._quiet_example(items, depth)
+            try:
+                item = self._quiet_example(items, depth)
+            except Unbuildable:
+                return
             yield [item] * count if not shape.first("uniqueItems") else [item][:count]
         elif type_name == "string":
             yield from self._strings(shape)

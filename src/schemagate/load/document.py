@@ -101,7 +101,7 @@ def load_text(
     if not isinstance(data, dict):
         raise DocumentError(
             source,
-            f"top level is a {_json_type(data)}, expected an object (OpenAPI 3 or JSON Schema)",
+            f"top level is {_json_type(data)}, expected an object (OpenAPI 3 or JSON Schema)",
         )
     if "openapi" in data:
         return _openapi_document(data, source, text, path)
@@ -189,11 +189,11 @@ def _json_schema_dialect(data: dict[str, Any], source: str) -> Dialect:
 
 def _json_type(value: Any) -> str:
     if isinstance(value, list):
-        return "array"
+        return "an array"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if isinstance(value, bool):
-        return "boolean"
+        return "a boolean"
     if value is None:
         return "null"
-    return "number"
+    return "a number"

@@ -16,21 +16,28 @@ from schemagate.errors import DocumentError
 MAX_DEPTH = 200
 # Cap on values produced while expanding YAML aliases (the "billion laughs" pattern).
 MAX_NODES = 1_000_000
-# The registry rejects content over 100,000 characters; local files get more room
-# because they may be YAML with comments.
-MAX_CHARS = 5_000_000
+# The EventBridge Schema Registry rejects content over 100,000 characters, so a larger
+# document could never be registered.
+MAX_CHARS = 100_000
 
 
 def parse_text(text: str, source: str, *, yaml_hint: bool = False) -> Any:
     """Parse JSON, falling back to YAML when the text is not JSON or `yaml_hint` is set."""
     if len(text) > MAX_CHARS:
         raise DocumentError(
-            source, f"document has {len(text):,} characters, over the {MAX_CHARS:,} limit"
+            source,
+            f"document has {len(text):,} characters, over the registry's limit of "
+            f"{MAX_CHARS:,}; split it into smaller schemas",
         )
     stripped = text.lstrip()
     if not yaml_hint or stripped.startswith(("{", "[")):
         try:
-            data = json.loads(text, object_pairs_hook=_pairs_without_duplicates(source))
+            data = json.loads(
+                text,
+                object_pairs_hook=_pairs_without_duplicates(source),
+                parse_constant=_reject_constant(source),
+                parse_float=_finite_float(source),
+            )
         except json.JSONDecodeError as exc:
             if not yaml_hint and stripped.startswith(("{", "[")):
                 raise DocumentError(
@@ -54,6 +61,23 @@ def _pairs_without_duplicates(source: str) -> Any:
         return result
 
     return build
+
+
+def _reject_constant(source: str) -> Any:
+    def reject(name: str) -> Any:
+        raise DocumentError(source, f"invalid JSON: {name} is not a JSON number; use a string")
+
+    return reject
+
+
+def _finite_float(source: str) -> Any:
+    def parse(text: str) -> float:
+        value = float(text)
+        if value in (float("inf"), float("-inf")):
+            raise DocumentError(source, f"number {text} is too large for a JSON number")
+        return value
+
+    return parse
 
 
 def _parse_yaml(text: str, source: str) -> Any:

@@ -1,0 +1,273 @@
+"""`schemagate check` and `diff` end to end: statuses, exit codes and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from schemagate.cli import main
+from schemagate.modes import Mode, parse_mode
+from schemagate.registry.base import SchemaVersion
+from schemagate.registry.snapshot import write_snapshot
+from tests.support import corpus_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Registered (before) and local (after) corpus files, with the status `check` must give.
+EVOLUTIONS = {
+    "WorkflowRunStateChange": (
+        "orcabus__WorkflowRunStateChange.v1.schema.json",
+        "orcabus__WorkflowRunStateChange.v2.schema.json",
+        "compatible",
+    ),
+    "SequenceRunStateChange": (
+        "orcabus__SequenceRunStateChange.v1.schema.json",
+        "orcabus__SequenceRunStateChange.v2.schema.json",
+        "breaking",
+    ),
+    "FileStateChange": (
+        "orcabus__FileStateChange.draft07.schema.json",
+        "orcabus__FileStateChange.draft04.schema.json",
+        "compatible",
+    ),
+    "demo-schema": (
+        "mridehalgh__demo-schema.v1.json",
+        "mridehalgh__demo-schema.v2-incompatible.json",
+        "breaking",
+    ),
+    "Event": (
+        "terraform-provider-aws__Event.v1.openapi3.json",
+        "terraform-provider-aws__Event.v2.openapi3.json",
+        "compatible",
+    ),
+}
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("text", ["full", "FULL", "Backward_Transitive", " forward-transitive "])
+def test_mode_names_parse_loosely(text: str) -> None:
+    assert parse_mode(text) in set(Mode)
+
+
+def test_transitive_modes_keep_their_directions() -> None:
+    assert parse_mode("full_transitive").transitive
+    assert parse_mode("full_transitive").directions == Mode.FULL.directions
+    assert Mode.NONE.directions == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["diff", "a.json", "b.json", "--mode", "sideways"], "invalid mode 'sideways'"),
+        (["diff", "a.json", "b.json", "--format", "xml"], "invalid format 'xml'"),
+        (["check", "--registry", "s3:bucket"], "invalid registry 's3:bucket'"),
+        (["check", "--registry", "dir:/nonexistent/snap"], "snapshot folder not found"),
+        (["diff", "a.json"], "Missing argument"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert words in err
+
+
+def test_bundled_example_passes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(["check", "--format", "json"], capsys)
+    report = json.loads(out)
+    assert code == 0
+    assert report["ok"] is True
+    statuses = {s["name"]: s["status"] for s in report["schemas"]}
+    assert statuses == {
+        "OrderPlaced": "compatible",
+        "OrderShipped": "unchanged",
+        "PaymentCaptured": "compatible",
+    }
+
+
+def test_bundled_breaking_example_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = ROOT / "examples" / "breaking"
+    code, out, _ = run(
+        [
+            "diff",
+            str(folder / "OrderPlaced.old.json"),
+            str(folder / "OrderPlaced.new.json"),
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    report = json.loads(out)
+    assert code == 1
+    assert report["format_version"] == 1
+    assert {f["rule"] for f in report["findings"] if f["severity"] == "error"} == {
+        "enum-value-removed",
+        "type-changed",
+    }
+
+
+def test_mode_none_reports_but_never_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = ROOT / "examples" / "breaking"
+    code, out, _ = run(
+        [
+            "diff",
+            str(folder / "OrderPlaced.old.json"),
+            str(folder / "OrderPlaced.new.json"),
+            "--format",
+            "json",
+            "--mode",
+            "none",
+        ],
+        capsys,
+    )
+    report = json.loads(out)
+    assert code == 0
+    assert report["compatible"] is True
+    assert {f["severity"] for f in report["findings"]} == {"info"}
+
+
+def test_backward_mode_ignores_forward_only_breaks(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = corpus_dir("eventbridge")
+    code, out, _ = run(
+        [
+            "diff",
+            str(folder / "mridehalgh__demo-schema.v1.json"),
+            str(folder / "mridehalgh__demo-schema.v2-incompatible.json"),
+            "--mode",
+            "backward",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    assert code == 0
+    report = json.loads(out)
+    forward_only = [f for f in report["findings"] if f["breaks"] == ["forward"]]
+    assert forward_only
+    assert all(f["severity"] == "info" for f in forward_only)
+
+
+@pytest.fixture
+def corpus_project(tmp_path: Path) -> Path:
+    """A producer repository whose registry snapshot holds every corpus document."""
+    folder = corpus_dir("eventbridge")
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    versions = []
+    for name, (before, after, _) in EVOLUTIONS.items():
+        content = (folder / before).read_text(encoding="utf-8")
+        versions.append(SchemaVersion(name, "1", _type_of(content), content))
+        shutil.copy(folder / after, schemas / f"{name}.json")
+    evolution_files = {f for pair in EVOLUTIONS.values() for f in pair[:2]}
+    for path in sorted(folder.glob("*.json")):
+        if path.name in evolution_files:
+            continue
+        content = path.read_text(encoding="utf-8")
+        versions.append(SchemaVersion(path.stem, "1", _type_of(content), content))
+        shutil.copy(path, schemas / path.name)
+    write_snapshot(tmp_path / "snapshot", "corpus", versions)
+    return tmp_path
+
+
+def _type_of(content: str) -> str:
+    return "OpenApi3" if '"openapi"' in content else "JSONSchemaDraft4"
+
+
+def test_check_over_real_corpus(corpus_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        [
+            "check",
+            str(corpus_project / "schemas"),
+            "--registry",
+            f"dir:{corpus_project / 'snapshot'}",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    report = json.loads(out)
+    statuses = {s["name"]: s["status"] for s in report["schemas"]}
+    for name, (_, _, expected) in EVOLUTIONS.items():
+        assert statuses.pop(name) == expected, name
+    assert set(statuses.values()) == {"unchanged"}
+    assert len(statuses) == 14
+    assert code == 1
+    assert report["ok"] is False
+
+
+def test_check_reports_unregistered_schema(
+    corpus_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = corpus_project / "schemas" / "BrandNew.json"
+    shutil.copy(ROOT / "examples" / "registered" / "OrderShipped.v1.json", extra)
+    code, out, _ = run(
+        [
+            "check",
+            str(extra),
+            "--registry",
+            f"dir:{corpus_project / 'snapshot'}",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    report = json.loads(out)
+    assert code == 1
+    assert report["schemas"][0]["status"] == "unregistered"
+    assert report["schemas"][0]["findings"][0]["rule"] == "schema-unregistered"
+
+
+def test_check_json_contract_fields(
+    corpus_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = corpus_project / "schemas" / "SequenceRunStateChange.json"
+    _, out, _ = run(
+        [
+            "check",
+            str(path),
+            "--registry",
+            f"dir:{corpus_project / 'snapshot'}",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    report = json.loads(out)
+    assert {"format_version", "ok", "registry", "schemas"} <= report.keys()
+    schema = report["schemas"][0]
+    assert {"name", "path", "status", "registered_version", "findings"} <= schema.keys()
+    assert schema["registered_version"] == "1"
+    finding = schema["findings"][0]
+    assert set(finding) >= {
+        "rule",
+        "severity",
+        "breaks",
+        "old_pointer",
+        "new_pointer",
+        "message",
+        "witnesses",
+    }
+
+
+def test_two_files_with_one_schema_name_are_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / "schemas" / "OrderShipped.json", tmp_path / folder / "Same.json")
+    code, _, err = run(["check", str(tmp_path), "--registry", f"dir:{ROOT / 'snapshot'}"], capsys)
+    assert code == 2
+    assert "both map to schema 'Same'" in err

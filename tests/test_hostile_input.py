@@ -1,0 +1,213 @@
+"""Broken and hostile schema files end in exit code 2 with one line, on every command."""
+
+from __future__ import annotations
+
+import resource
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from schemagate.cli import main
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+ROOT = Path(__file__).resolve().parent.parent
+VALID = ROOT / "examples" / "registered" / "OrderShipped.v1.json"
+RUN_CLI = "from schemagate.cli import run; run()"
+
+# (file, words the one-line error must contain besides the file name)
+COMMITTED_CASES = [
+    ("invalid-json.json", "invalid JSON at line 1"),
+    ("invalid-yaml.yaml", "invalid YAML at line"),
+    ("duplicate-key.json", "duplicate key 'type'"),
+    ("duplicate-key.yaml", "duplicate key"),
+    ("non-utf8.json", "not UTF-8: byte 0xff"),
+    ("ref-cycle.json", "$ref cycle"),
+    ("dangling-ref.json", "points to nothing"),
+    ("dangling-component.json", "points to nothing"),
+    ("file-ref-escape.json", "file $ref"),
+    ("empty.json", "document is empty"),
+    ("top-level-array.json", "top level is an array"),
+    ("neither-format.json", "neither an OpenAPI 3 document"),
+    ("nan.json", "NaN is not a JSON number"),
+    ("openapi-without-components.json", "no components/schemas"),
+    ("yaml-tag.yaml", "has no JSON equivalent"),
+]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, err: str, path: Path, words: str) -> None:
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert str(path) in lines[0] or path.name in lines[0]
+    assert words in lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("name", "words"), COMMITTED_CASES, ids=[c[0] for c in COMMITTED_CASES])
+def test_diff_rejects_broken_new_file(
+    name: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = HOSTILE / name
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, words)
+
+
+@pytest.mark.parametrize(("name", "words"), COMMITTED_CASES, ids=[c[0] for c in COMMITTED_CASES])
+def test_diff_rejects_broken_old_file(
+    name: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = HOSTILE / name
+    code, _, err = run(["diff", str(path), str(VALID)], capsys)
+    assert_one_line_error(code, err, path, words)
+
+
+@pytest.mark.parametrize(("name", "words"), COMMITTED_CASES, ids=[c[0] for c in COMMITTED_CASES])
+def test_check_rejects_broken_local_file(
+    name: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = HOSTILE / name
+    code, _, err = run(["check", str(path), "--registry", f"dir:{ROOT / 'snapshot'}"], capsys)
+    assert_one_line_error(code, err, path, words)
+
+
+def test_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "absent.json"
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, "file not found")
+
+
+def test_folder_instead_of_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["diff", str(VALID), str(tmp_path)], capsys)
+    assert_one_line_error(code, err, tmp_path, "folder")
+
+
+def test_unreadable_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.json"
+    path.write_text("{}")
+    real_read = Path.read_bytes
+
+    def deny(self: Path) -> bytes:
+        # Root reads files whatever their mode, so the denial is simulated.
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, "cannot read file (Permission denied)")
+
+
+def test_oversized_document_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "huge.json"
+    properties = ", ".join(f'"p{i}": {{"type": "string"}}' for i in range(5000))
+    path.write_text(f'{{"type": "object", "properties": {{{properties}}}}}')
+    assert len(path.read_text()) > 100_000
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, "over the registry's limit of 100,000")
+
+
+def generated_bombs(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"a":' * 10_000 + "1" + "}" * 10_000)
+    yield deep, "nesting deeper than"
+    moderately_deep = tmp_path / "moderately-deep.json"
+    moderately_deep.write_text('{"not":' * 500 + "{}" + "}" * 500)
+    yield moderately_deep, "nesting deeper than"
+    bomb = tmp_path / "bomb.yaml"
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 9):
+        previous = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([previous] * 10)}]")
+    lines.append("type: object")
+    bomb.write_text("\n".join(lines) + "\n")
+    yield bomb, "expands to over"
+    deep_yaml = tmp_path / "deep.yaml"
+    deep_yaml.write_text("[" * 5_000 + "]" * 5_000 + "\n")
+    yield deep_yaml, "nesting deeper than"
+
+
+def _limit_memory() -> None:
+    one_gib = 1 << 30
+    resource.setrlimit(resource.RLIMIT_AS, (2 * one_gib, 2 * one_gib))
+
+
+def test_bombs_fail_fast_in_bounded_memory(tmp_path: Path) -> None:
+    for path, words in generated_bombs(tmp_path):
+        for argv in (
+            ["diff", str(VALID), str(path)],
+            ["check", str(path), "--registry", f"dir:{ROOT / 'snapshot'}"],
+        ):
+            completed = subprocess.run(
+                [sys.executable, "-c", "from schemagate.cli import run; run()", *argv],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                preexec_fn=_limit_memory,
+                check=False,
+            )
+            assert_one_line_error(completed.returncode, completed.stderr, path, words)
+
+
+class ConnectionCounter:
+    """A loopback listener that counts connection attempts and serves nothing."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+def test_remote_ref_is_never_fetched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listener = ConnectionCounter()
+    try:
+        path = tmp_path / "remote.json"
+        url = f"http://127.0.0.1:{listener.port}/definitions.json#/Order"
+        path.write_text(f'{{"type": "object", "properties": {{"a": {{"$ref": "{url}"}}}}}}')
+        for argv in (
+            ["diff", str(VALID), str(path)],
+            ["diff", str(path), str(path)],
+            ["check", str(path), "--registry", f"dir:{ROOT / 'snapshot'}"],
+        ):
+            code, _, err = run(argv, capsys)
+            assert_one_line_error(code, err, path, "remote $ref")
+    finally:
+        listener.close()
+    assert listener.connections == 0

@@ -27,6 +27,9 @@ FAKE_AWS_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
     "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT,
+    # botocore and urllib would send even loopback requests through a configured proxy.
+    "NO_PROXY": "127.0.0.1,localhost",
+    "no_proxy": "127.0.0.1,localhost",
 }
 # Settings that could point boto3 at real credentials or another endpoint.
 CLEARED_AWS_VARIABLES = (

@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -393,3 +395,33 @@ def test_emulator_stops_on_signal(stop_signal: signal.Signals) -> None:
     assert '"GET /v1/registries HTTP/1.1" 200' in stderr
     assert f"emulator on {url} stopped" in stderr
     assert "Traceback" not in stderr
+
+
+def test_list_registries_paginates(schemas_client: Any) -> None:
+    names = [f"paged-registry-{n}" for n in range(5)]
+    for name in names:
+        schemas_client.create_registry(RegistryName=name)
+
+    pages = list(
+        schemas_client.get_paginator("list_registries").paginate(
+            RegistryNamePrefix="paged-registry-", PaginationConfig={"PageSize": 2}
+        )
+    )
+
+    assert [len(page["Registries"]) for page in pages] == [2, 2, 1]
+    assert [row["RegistryName"] for page in pages for row in page["Registries"]] == names
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "ten"])
+def test_invalid_limit_rejected(emulator_url: str, registry_name: str, limit: str) -> None:
+    url = f"{emulator_url}/v1/registries/name/{registry_name}/schemas"
+    with urllib.request.urlopen(url, timeout=5) as control:
+        # The same request without the limit succeeds, so the limit alone causes the 400.
+        assert control.status == 200
+
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(f"{url}?limit={limit}", timeout=5)
+
+    assert error.value.code == 400
+    assert error.value.headers["x-amzn-ErrorType"] == "BadRequestException"
+    error.value.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -15,7 +17,43 @@ from schemagate.errors import EXIT_INTERNAL, EXIT_USAGE, SchemagateError
 logger = logging.getLogger("schemagate")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs.
+
+    `schemagate diff` then never pays for boto3, the emulator or the code generator.
+    """
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = self.lazy_commands.get(cmd_name)
+        if module_name is None:
+            return super().get_command(ctx, cmd_name)
+        command = importlib.import_module(module_name).command
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}.command is not a click command")
+        return command
+
+
+# Command name to the module that defines it as `command`.
+COMMANDS = {
+    "check": "schemagate.cli.check",
+    "diff": "schemagate.cli.diff",
+    "emulator": "schemagate.cli.emulator",
+    "pull": "schemagate.cli.pull",
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("-v", "--verbose", count=True, help="Log more; -vv also shows tracebacks.")
 @click.option("-q", "--quiet", count=True, help="Log less.")
 @click.version_option(__version__, prog_name="schemagate")
@@ -43,17 +81,6 @@ def _configure_logging(level: int) -> None:
         logger.setLevel(logging.WARNING)
     else:
         logger.setLevel(logging.ERROR)
-
-
-def _register_commands() -> None:
-    # Each command lives in its own module so that heavy imports stay on its path.
-    from schemagate.cli import check, diff, emulator, pull
-
-    for module in (diff, check, pull, emulator):
-        cli.add_command(module.command)
-
-
-_register_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

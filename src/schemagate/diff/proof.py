@@ -9,6 +9,7 @@ into a `"null"` type, which is how OpenAPI 3.0 defines it.
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from schemagate.load.document import Dialect, Kind
@@ -30,20 +31,31 @@ class DocumentValidator:
     """Validate instances against a document's root, or any pointer in it, in one view."""
 
     def __init__(self, resolver: Resolver, policy: Policy) -> None:
-        import jsonschema
+        self.resolver = resolver
+        self.policy = policy
+        self._local: dict[tuple[str, bool], Any] = {}
+
+    # The view and the validator are built on first use: importing jsonschema costs
+    # about 150 ms, and a diff that finds nothing to prove never needs them.
+    @functools.cached_property
+    def view(self) -> dict[str, Any]:
+        return reader_view(self.resolver, self.policy)
+
+    @functools.cached_property
+    def _root(self) -> Any:
         import jsonschema.validators
 
-        self.resolver = resolver
-        self.view = reader_view(resolver, policy)
-        uri = _SCHEMA_URIS[resolver.document.dialect]
+        uri = _SCHEMA_URIS[self.resolver.document.dialect]
         cls = jsonschema.validators.validator_for({"$schema": uri})
-        root_pointer = resolver.document.root_pointer
+        root_pointer = self.resolver.document.root_pointer
         schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
-        if resolver.document.kind is Kind.OPENAPI3:
+        if self.resolver.document.kind is Kind.OPENAPI3:
             schema = {key: value for key, value in schema.items() if key != "$schema"}
-        self.format_checker = cls.FORMAT_CHECKER
-        self._root = cls(schema, format_checker=self.format_checker)
-        self._local: dict[tuple[str, bool], Any] = {}
+        return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+    @property
+    def format_checker(self) -> Any:
+        return self._root.format_checker
 
     def is_valid(
         self, instance: Any, pointer: str | None = None, *, without_unions: bool = False

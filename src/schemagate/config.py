@@ -14,7 +14,9 @@ from typing import Any
 from schemagate.errors import ConfigError
 from schemagate.modes import Mode, Policy, parse_mode
 
-KNOWN_KEYS = frozenset({"registry", "schemas", "mode", "policy", "names"})
+KNOWN_KEYS = frozenset(
+    {"registry", "schemas", "mode", "policy", "names", "contracts", "version_naming", "lint"}
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,11 @@ class Settings:
     mode: Mode = Mode.FULL
     policy: Policy = Policy.TOLERANT
     names: dict[str, str] = field(default_factory=dict)
+    # Where consumer contracts live: same, none, file:PATH or a registry URI.
+    contracts: str = "same"
+    version_naming: str | None = None
+    # The raw `[tool.schemagate.lint]` table; `schemagate.lint.settings` validates it.
+    lint: dict[str, Any] = field(default_factory=dict)
 
     @property
     def schemas_path(self) -> Path:
@@ -72,6 +79,9 @@ def load_settings(explicit: Path | None = None, start: Path | None = None) -> Se
         mode=parse_mode(_string(table, "mode", path) or "full"),
         policy=_policy(table, path),
         names=_names(table, path),
+        contracts=_string(table, "contracts", path) or "same",
+        version_naming=_string(table, "version_naming", path),
+        lint=_lint(table, path),
     )
 
 
@@ -115,3 +125,10 @@ def _names(table: dict[str, Any], path: Path) -> dict[str, str]:
     ):
         raise ConfigError(f"{path}: names must map file stems or paths to registry schema names")
     return dict(names)
+
+
+def _lint(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    value = table.get("lint", {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: lint must be a table, as in [tool.schemagate.lint]")
+    return dict(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from schemagate.diff.engine import diff_documents
@@ -19,6 +19,9 @@ from schemagate.rules.catalogue import Severity, get_rule
 logger = logging.getLogger(__name__)
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
+
+# A stage that reads a finished check result with the local documents by schema name.
+Review = Callable[[CheckResult, dict[str, SchemaDocument], Registry], CheckResult]
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -63,11 +66,17 @@ def check_schemas(
     policy: Policy,
     names: dict[str, str] | None = None,
     base: Path | None = None,
+    review: Review | None = None,
 ) -> CheckResult:
-    """Gate each local file against the registry and collect one result per schema."""
+    """Gate each local file against the registry and collect one result per schema.
+
+    `review`, when given, runs last over the result and the local documents by schema
+    name; the contract stage (`schemagate.contracts.gate`) is one.
+    """
     names = names or {}
     base = base or Path.cwd()
     seen: dict[str, Path] = {}
+    documents: dict[str, SchemaDocument] = {}
     results = []
     for path in files:
         name = schema_name(path, names, base)
@@ -81,9 +90,11 @@ def check_schemas(
         # Resolve every reference now, so a broken local schema is an input error even
         # when the registry has no version to compare it with.
         Resolver(document).check_references()
+        documents[name] = document
         shown = _relative(path)
         results.append(_check_one(document, shown, name, registry, mode, policy))
-    return CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)
+    result = CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)
+    return review(result, documents, registry) if review is not None else result
 
 
 def _relative(path: Path) -> str:

@@ -21,6 +21,14 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 )
 @gate_options
 @click.option(
+    "--contracts",
+    "contracts_uri",
+    default=None,
+    metavar="URI",
+    help="Where consumer contracts live: same (the checked registry, the default), none, "
+    "file:PATH, eventbridge:NAME or dir:SNAPSHOT_FOLDER.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
@@ -33,14 +41,17 @@ def command(
     mode_name: str | None,
     strict: bool | None,
     output_format: str,
+    contracts_uri: str | None,
     config_path: Path | None,
 ) -> int:
     """Check local producer schemas (default: the configured schemas folder).
 
-    Fails on breaking changes and on schemas the registry does not have. Exits 0 when
+    Fails on breaking changes, on changes that break a field a consumer contract reads,
+    and on schemas the registry does not have. Exits 0 when
     the gate passes, 1 when it fails, 2 on invalid input, 3 when the registry cannot
     be read.
     """
+    from schemagate.contracts.gate import contract_review
     from schemagate.gate import check_schemas, discover
     from schemagate.registry import open_registry
     from schemagate.report.render import get_reporter
@@ -63,6 +74,9 @@ def command(
         )
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
-    result = check_schemas(files, registry, mode, policy, settings.names, settings.base)
+    review = contract_review(contracts_uri or settings.contracts, registry, settings)
+    result = check_schemas(
+        files, registry, mode, policy, settings.names, settings.base, review=review
+    )
     click.echo(reporter.check(result, use_color()), nl=False)
     return EXIT_OK if result.ok else EXIT_GATE_FAILED

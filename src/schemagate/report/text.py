@@ -28,6 +28,11 @@ def render_finding(finding: Finding, source: str, color: bool) -> list[str]:
         event = json.dumps(witness.instance, ensure_ascii=False, sort_keys=True)
         if len(event) > 400:
             event = event[:397] + "..."
+        if finding.rule.startswith("contract-"):
+            lines.append(
+                f"    witness valid under the new schema that the consumer cannot read: {event}"
+            )
+            continue
         reader = "new" if witness.direction == "backward" else "old"
         lines.append(f"    {witness.direction} witness, rejected by the {reader} schema: {event}")
     return lines

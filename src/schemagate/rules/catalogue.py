@@ -247,6 +247,66 @@ _ROWS = [
         "Producers would emit events whose schema consumers cannot look up.",
         "Register the schema with `schemagate publish`, or pass `--allow-new`.",
     ),
+    # Consumer contracts and event-type versions (schemagate.contracts).
+    _rule(
+        "contract-field-removed",
+        E,
+        "A field that a consumer contract reads is no longer declared.",
+        "The consumer reads the field from every event; without it the consumer fails or "
+        "silently loses data, even where a tolerant reader would allow the removal.",
+        "Keep the field, or publish the change as the next event-type version.",
+    ),
+    _rule(
+        "contract-field-retyped",
+        E,
+        "A field that a consumer contract reads may now hold a type the consumer rejects.",
+        "The consumer parses the field as the type its contract names.",
+        "Keep the old type and add a new field for the new one.",
+    ),
+    _rule(
+        "contract-field-optional",
+        E,
+        "A required field that a consumer contract reads is no longer required.",
+        "The consumer expects the field in every event and fails on events without it.",
+        "Keep the field required until the consumer's contract no longer reads it.",
+    ),
+    _rule(
+        "contract-field-unknown",
+        W,
+        "A consumer contract reads a field that the schema does not declare.",
+        "The consumer waits for data that the producer never promised to send.",
+        "Fix the field path in the contract, or ask the producer to declare the field.",
+    ),
+    _rule(
+        "contract-event-unknown",
+        W,
+        "A consumer contract names an event type that no registered schema matches.",
+        "The consumer's contract protects nothing, so producers may break it unchecked.",
+        "Use the schema name, detail-type or source@detail-type the registry holds.",
+    ),
+    _rule(
+        "event-type-version-in-use",
+        E,
+        "A registered event-type version left the producer's schemas while a contract "
+        "still reads it.",
+        "Consumers subscribed to the old version stop receiving events.",
+        "Keep producing the old version until every contract has moved to the new one.",
+    ),
+    _rule(
+        "event-type-next-version",
+        INFO,
+        "A breaking change names the event type to publish it under instead.",
+        "Breaking an event type in place breaks every consumer at once.",
+        "Publish the changed schema under the next version name and retire the old one "
+        "when no contract reads it.",
+    ),
+    _rule(
+        "event-type-version-added",
+        INFO,
+        "A new schema is the next version of a registered event type.",
+        "A new event type breaks no consumer of the previous version.",
+        "Publish it, and keep producing the previous version during the transition.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ROWS}

@@ -1,0 +1,1 @@
+"""Consumer contracts, contracts derived from routing, and event-type versions."""

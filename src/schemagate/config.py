@@ -1,21 +1,39 @@
 """Settings from `[tool.schemagate]` in the nearest `pyproject.toml`, or `schemagate.toml`.
 
 Command-line options override the file; the file overrides the defaults below. Unknown
-keys are errors, so a misspelt setting never passes silently.
+keys are errors, so a misspelt setting never passes silently. The table is validated
+against `data/config.schema.json`, which ships with the package for editors too.
 """
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from schemagate.config_schema import validate_table
 from schemagate.errors import ConfigError
 from schemagate.modes import Mode, Policy, parse_mode
+from schemagate.overrides import AcceptedChange, Overrides
+from schemagate.rules.catalogue import RULES, Severity
 
 KNOWN_KEYS = frozenset(
-    {"registry", "schemas", "mode", "policy", "names", "contracts", "version_naming", "lint"}
+    {
+        "registry",
+        "schemas",
+        "mode",
+        "policy",
+        "names",
+        "contracts",
+        "version_naming",
+        "lint",
+        "fail-on",
+        "allow-new",
+        "severity",
+        "accepted-changes",
+    }
 )
 
 
@@ -35,6 +53,20 @@ class Settings:
     version_naming: str | None = None
     # The raw `[tool.schemagate.lint]` table; `schemagate.lint.settings` validates it.
     lint: dict[str, Any] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    allow_new: bool = False
+    severity: dict[str, Severity] = field(default_factory=dict)
+    accepted: tuple[AcceptedChange, ...] = ()
+
+    def overrides(self, today: datetime.date | None = None) -> Overrides:
+        """Return the gate overrides these settings ask for."""
+        return Overrides(
+            severity=self.severity,
+            fail_on=self.fail_on,
+            accepted=self.accepted,
+            allow_new=self.allow_new,
+            today=today or datetime.date.today(),
+        )
 
     @property
     def schemas_path(self) -> Path:
@@ -71,6 +103,7 @@ def load_settings(explicit: Path | None = None, start: Path | None = None) -> Se
             f"{path}: unknown key {unknown[0]!r} in the schemagate settings; "
             f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
         )
+    validate_table(table, path)
     return Settings(
         base=path.parent,
         source=path,
@@ -82,6 +115,10 @@ def load_settings(explicit: Path | None = None, start: Path | None = None) -> Se
         contracts=_string(table, "contracts", path) or "same",
         version_naming=_string(table, "version_naming", path),
         lint=_lint(table, path),
+        fail_on=Severity(table.get("fail-on", "error")),
+        allow_new=bool(table.get("allow-new", False)),
+        severity=_severities(table, path),
+        accepted=_accepted(table, path),
     )
 
 
@@ -132,3 +169,46 @@ def _lint(table: dict[str, Any], path: Path) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: lint must be a table, as in [tool.schemagate.lint]")
     return dict(value)
+
+
+def _rule_id(rule: str, path: Path, where: str) -> str:
+    if rule not in RULES:
+        raise ConfigError(
+            f"{path}: {where}: unknown rule ID {rule!r}; `schemagate diff --format sarif` "
+            "lists every rule ID"
+        )
+    return rule
+
+
+def _severities(table: dict[str, Any], path: Path) -> dict[str, Severity]:
+    return {
+        _rule_id(rule, path, "severity"): Severity(value)
+        for rule, value in table.get("severity", {}).items()
+    }
+
+
+def _accepted(table: dict[str, Any], path: Path) -> tuple[AcceptedChange, ...]:
+    entries = []
+    for index, entry in enumerate(table.get("accepted-changes", [])):
+        where = f"accepted-changes[{index}]"
+        entries.append(
+            AcceptedChange(
+                rule=_rule_id(entry["rule"], path, where),
+                schema=entry["schema"],
+                pointer=entry["pointer"],
+                reason=entry["reason"],
+                expires=_date(entry["expires"], path, where),
+            )
+        )
+    return tuple(entries)
+
+
+def _date(value: Any, path: Path, where: str) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"{path}: {where}: expires {value!r} is not a date; write it as YYYY-MM-DD"
+        ) from None

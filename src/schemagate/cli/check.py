@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from schemagate.cli.options import gate_options, resolve_mode, resolve_policy, use_color
-from schemagate.config import load_settings
+from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
+
+if TYPE_CHECKING:
+    from schemagate.registry.base import Registry
 
 
 @click.command(name="check")
@@ -18,6 +22,13 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
     "registry_uri",
     default=None,
     help="Registry to compare with: eventbridge:NAME or dir:SNAPSHOT_FOLDER.",
+)
+@click.option(
+    "--against",
+    "against",
+    default=None,
+    metavar="git:REF",
+    help="Compare with the same files at a git ref instead of a registry, e.g. git:origin/main.",
 )
 @gate_options
 @click.option(
@@ -29,6 +40,23 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
     "file:PATH, eventbridge:NAME or dir:SNAPSHOT_FOLDER.",
 )
 @click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"], case_sensitive=False),
+    default=None,
+    help="Lowest finding severity that fails the gate (default: error, or the configured one).",
+)
+@click.option(
+    "--allow-new/--no-allow-new",
+    default=None,
+    help="Let schemas with no previous version pass (default: they fail the gate).",
+)
+@click.option(
+    "--allow-breaking",
+    default=None,
+    metavar="REASON",
+    help="Report breaking findings as warnings for this run, giving REASON in the report.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
@@ -38,45 +66,77 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 def command(
     paths: tuple[Path, ...],
     registry_uri: str | None,
+    against: str | None,
     mode_name: str | None,
     strict: bool | None,
     output_format: str,
     contracts_uri: str | None,
+    outputs: tuple[str, ...],
+    fail_on: str | None,
+    allow_new: bool | None,
+    allow_breaking: str | None,
     config_path: Path | None,
 ) -> int:
     """Check local producer schemas (default: the configured schemas folder).
 
     Fails on breaking changes, on changes that break a field a consumer contract reads,
-    and on schemas the registry does not have. Exits 0 when
-    the gate passes, 1 when it fails, 2 on invalid input, 3 when the registry cannot
-    be read.
+    and on schemas with no previous version. Exits 0 when the gate passes, 1 when it
+    fails, 2 on invalid input, 3 when the registry cannot be read.
     """
+    import dataclasses
+
+    from schemagate.cli.outputs import parse_outputs, write_outputs
     from schemagate.contracts.gate import contract_review
     from schemagate.gate import check_schemas, discover
-    from schemagate.registry import open_registry
+    from schemagate.overrides import apply_overrides
     from schemagate.report.render import get_reporter
+    from schemagate.rules.catalogue import Severity
 
     reporter = get_reporter(output_format)
+    extra_outputs = parse_outputs(outputs)
     settings = load_settings(config_path)
-    uri = registry_uri or settings.registry
-    if uri is None:
-        raise InputError(
-            "no registry given; pass --registry eventbridge:NAME or "
-            "dir:FOLDER, or set registry under [tool.schemagate]"
-        )
-    base = settings.base if registry_uri is None else Path.cwd()
-    registry = open_registry(uri, base=base)
+    if registry_uri is not None and against is not None:
+        raise InputError("pass either --registry or --against, not both")
     files = discover(list(paths) or [settings.schemas_path])
     if not files:
         raise InputError(
             f"no schema files (.json, .yaml, .yml) in "
             f"{', '.join(map(str, paths or (settings.schemas_path,)))}"
         )
+    registry = _open_baseline(against or registry_uri, settings, files)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
     review = contract_review(contracts_uri or settings.contracts, registry, settings)
     result = check_schemas(
         files, registry, mode, policy, settings.names, settings.base, review=review
     )
+    overrides = dataclasses.replace(
+        settings.overrides(),
+        fail_on=Severity(fail_on.lower()) if fail_on else settings.fail_on,
+        allow_new=settings.allow_new if allow_new is None else allow_new,
+        allow_breaking=allow_breaking or None,
+    )
+    result = apply_overrides(result, overrides)
     click.echo(reporter.check(result, use_color()), nl=False)
+    write_outputs(extra_outputs, lambda extra: extra.check(result, False))
     return EXIT_OK if result.ok else EXIT_GATE_FAILED
+
+
+def _open_baseline(uri: str | None, settings: Settings, files: list[Path]) -> Registry:
+    """Open a registry, or a git baseline for the files being checked."""
+    from schemagate.baseline import GitBaseline, parse_git_uri
+    from schemagate.gate import schema_name
+    from schemagate.registry import open_registry
+
+    uri = uri or settings.registry
+    if uri is None:
+        raise InputError(
+            "no registry given; pass --registry eventbridge:NAME or dir:FOLDER, "
+            "--against git:REF, or set registry under [tool.schemagate]"
+        )
+    ref = parse_git_uri(uri)
+    if ref is not None:
+        names = {schema_name(path, settings.names, settings.base): path for path in files}
+        return GitBaseline(ref, names)
+    base = settings.base if uri == settings.registry else Path.cwd()
+    return open_registry(uri, base=base)

@@ -28,17 +28,20 @@ def command(
     mode_name: str | None,
     strict: bool | None,
     output_format: str,
+    outputs: tuple[str, ...],
     config_path: Path | None,
 ) -> int:
     """Tell whether NEW is compatible with OLD under a mode.
 
     Exits 0 when compatible, 1 when a break is found, 2 on invalid input.
     """
+    from schemagate.cli.outputs import parse_outputs, write_outputs
     from schemagate.diff.engine import diff_documents
     from schemagate.load import load_file
     from schemagate.report.render import get_reporter
 
     reporter = get_reporter(output_format)
+    extra_outputs = parse_outputs(outputs)
     settings = load_settings(config_path)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
@@ -46,4 +49,5 @@ def command(
     new_document = load_file(new)
     result = diff_documents(old_document, new_document, mode, policy)
     click.echo(reporter.diff(result, str(new), use_color()), nl=False)
+    write_outputs(extra_outputs, lambda extra: extra.diff(result, str(new), False))
     return EXIT_OK if result.compatible else EXIT_GATE_FAILED

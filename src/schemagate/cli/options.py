@@ -20,13 +20,18 @@ MODE_HELP = (
 
 
 def gate_options(function: F) -> F:
-    """Add --mode, --strict and --format."""
+    """Add --mode, --strict, --format and --output."""
+    from schemagate.cli.outputs import OUTPUT_HELP
+
+    function = click.option(
+        "--output", "outputs", multiple=True, metavar="FORMAT=PATH", help=OUTPUT_HELP
+    )(function)
     function = click.option(
         "--format",
         "output_format",
         default="text",
         show_default=True,
-        help="Output format: text or json.",
+        help="Output format: text, json, markdown, github, sarif or junit.",
     )(function)
     function = click.option(
         "--strict",

@@ -33,9 +33,21 @@ class Finding:
     message: str
     witnesses: tuple[Witness, ...] = ()
     path: tuple[str | int, ...] = ()
+    # Why the finding does not count against the gate (an accepted change, an allow
+    # label, --allow-new), or None when it counts at its severity.
+    accepted: str | None = None
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer shown to users: into the new document when it has one."""
+        return _pointer(self.new_pointer or self.old_pointer or "#") or ""
+
+    def blocks(self, fail_on: Severity) -> bool:
+        """True when this finding fails a gate that fails on `fail_on` and worse."""
+        return self.accepted is None and self.severity.rank <= fail_on.rank
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "breaks": sorted(d.value for d in self.breaks),
@@ -44,6 +56,9 @@ class Finding:
             "message": self.message,
             "witnesses": [w.to_json() for w in self.witnesses],
         }
+        if self.accepted is not None:
+            data["accepted"] = self.accepted
+        return data
 
 
 def _pointer(pointer: str | None) -> str | None:
@@ -75,6 +90,8 @@ class Status(enum.StrEnum):
     UNCHANGED = "unchanged"
     BREAKING = "breaking"
     UNREGISTERED = "unregistered"
+    # No previous version exists, and new schemas are allowed (--allow-new).
+    NEW = "new"
 
 
 @dataclass(frozen=True)
@@ -90,7 +107,7 @@ class SchemaResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in (Status.COMPATIBLE, Status.UNCHANGED)
+        return self.status in (Status.COMPATIBLE, Status.UNCHANGED, Status.NEW)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,17 +125,31 @@ class CheckResult:
     mode: Mode
     policy: Policy
     schemas: list[SchemaResult] = field(default_factory=list)
+    fail_on: Severity = Severity.ERROR
+    # Why breaking findings were lowered to warnings for this run (a pull request
+    # label, say), or None.
+    allowed_breaking: str | None = None
 
     @property
     def ok(self) -> bool:
         return all(s.ok for s in self.schemas)
 
+    @property
+    def blocking_count(self) -> int:
+        """The number of findings that fail the gate."""
+        return sum(f.blocks(self.fail_on) for s in self.schemas for f in s.findings)
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "ok": self.ok,
             "registry": self.registry,
             "mode": self.mode.value,
             "policy": self.policy.value,
+            "fail_on": self.fail_on.value,
+            "blocking_count": self.blocking_count,
             "schemas": [s.to_json() for s in self.schemas],
         }
+        if self.allowed_breaking is not None:
+            data["allowed_breaking"] = self.allowed_breaking
+        return data

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemagate.errors import InputError
-from schemagate.report import json_report, text
+from schemagate.report import github, json_report, junit, markdown, sarif, text
 from schemagate.report.model import CheckResult, DiffResult
 
 
@@ -19,7 +19,13 @@ class Reporter:
 REPORTERS: dict[str, Reporter] = {
     "text": Reporter(text.render_diff, text.render_check),
     "json": Reporter(json_report.render_diff, json_report.render_check),
+    "markdown": Reporter(markdown.render_diff, markdown.render_check),
+    "github": Reporter(github.render_diff, github.render_check),
+    "sarif": Reporter(sarif.render_diff, sarif.render_check),
+    "junit": Reporter(junit.render_diff, junit.render_check),
 }
+
+FORMATS = tuple(REPORTERS)
 
 
 def get_reporter(name: str) -> Reporter:

@@ -1,11 +1,10 @@
-"""Plain text output for terminals and CI logs: `file: pointer: message [rule]`."""
+"""Plain text output for terminals and CI logs: `file:line: pointer: message [rule]`."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from schemagate.report.common import finding_line, verdict, witness_text
 from schemagate.report.model import CheckResult, DiffResult, Finding, SchemaResult, Status
 from schemagate.rules.catalogue import Severity
 
@@ -18,23 +17,26 @@ def _label(severity: Severity, color: bool) -> str:
 
 
 def render_finding(finding: Finding, source: str, color: bool) -> list[str]:
-    pointer = finding.new_pointer or finding.old_pointer or "#"
+    line = finding_line(finding, source)
+    where = f"{source}:{line}" if line is not None else source
     breaks = f" (breaks {', '.join(sorted(finding.breaks))})" if finding.breaks else ""
+    accepted = f" (accepted: {finding.accepted})" if finding.accepted else ""
     lines = [
-        f"{source}: {pointer[1:] or '/'}: {_label(finding.severity, color)}: "
-        f"{finding.message}{breaks} [{finding.rule}]"
+        f"{where}: {finding.pointer or '/'}: {_label(finding.severity, color)}: "
+        f"{finding.message}{breaks}{accepted} [{finding.rule}]"
     ]
     for witness in finding.witnesses:
-        event = json.dumps(witness.instance, ensure_ascii=False, sort_keys=True)
-        if len(event) > 400:
-            event = event[:397] + "..."
         if finding.rule.startswith("contract-"):
             lines.append(
-                f"    witness valid under the new schema that the consumer cannot read: {event}"
+                "    witness valid under the new schema that the consumer cannot read: "
+                f"{witness_text(witness.instance)}"
             )
             continue
         reader = "new" if witness.direction == "backward" else "old"
-        lines.append(f"    {witness.direction} witness, rejected by the {reader} schema: {event}")
+        lines.append(
+            f"    {witness.direction} witness, rejected by the {reader} schema: "
+            f"{witness_text(witness.instance)}"
+        )
     return lines
 
 
@@ -59,16 +61,16 @@ def _schema_line(schema: SchemaResult, color: bool) -> str:
 
 def render_check(result: CheckResult, color: bool) -> str:
     lines: list[str] = []
+    if result.allowed_breaking:
+        lines.append(f"breaking findings lowered to warnings: {result.allowed_breaking}")
     for schema in result.schemas:
         lines.append(_schema_line(schema, color))
         for finding in schema.findings:
             lines.extend("  " + line for line in render_finding(finding, schema.path, color))
-    failed = sum(1 for s in result.schemas if not s.ok)
     counts = {status: sum(1 for s in result.schemas if s.status is status) for status in Status}
     summary = ", ".join(f"{n} {status.value}" for status, n in counts.items() if n)
-    verdict = "gate passed" if result.ok else f"gate FAILED: {failed} schema(s) blocked"
     lines.append(
-        f"{verdict} ({summary or 'no schemas'}; {result.mode.value}, "
+        f"{verdict(result)} ({summary or 'no schemas'}; {result.mode.value}, "
         f"{result.policy.value} policy, registry {result.registry})"
     )
     return "\n".join(lines) + "\n"

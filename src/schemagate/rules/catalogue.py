@@ -307,6 +307,13 @@ _ROWS = [
         "A new event type breaks no consumer of the previous version.",
         "Publish it, and keep producing the previous version during the transition.",
     ),
+    _rule(
+        "accepted-change-expired",
+        E,
+        "An accepted-changes entry in the settings is past its expiry date.",
+        "The break it let through was meant to be fixed or reviewed by that date.",
+        "Fix the break, or extend the entry's expiry date with a new reason.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ROWS}

@@ -1,0 +1,5 @@
+"""Baselines other than a registry: the schema files at a git ref."""
+
+from schemagate.baseline.git import GitBaseline, parse_git_uri
+
+__all__ = ["GitBaseline", "parse_git_uri"]

@@ -1,0 +1,116 @@
+"""`git:REF`: compare local schema files with the same files at a git ref.
+
+The baseline reads each file with `git show REF:./PATH`, run as an argument list and
+never through a shell, so a ref or a path cannot inject commands. It satisfies the
+`Registry` protocol with one version per schema: the file at the ref, labelled with the
+ref. A file absent at the ref is a schema with no previous version.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from schemagate.errors import InputError
+from schemagate.registry.base import SchemaSummary, SchemaVersion
+
+logger = logging.getLogger(__name__)
+
+GIT_SCHEME = "git:"
+
+
+def parse_git_uri(uri: str) -> str | None:
+    """Return the ref of a `git:REF` baseline, or None when `uri` names something else."""
+    if not uri.startswith(GIT_SCHEME):
+        return None
+    ref = uri[len(GIT_SCHEME) :]
+    if not ref or ref.startswith("-"):
+        raise InputError(f"invalid baseline {uri!r}; use git:REF, for example git:origin/main")
+    return ref
+
+
+class GitBaseline:
+    """The schema files of a working tree as they were at `ref`."""
+
+    def __init__(self, ref: str, files: Mapping[str, Path]) -> None:
+        self.ref = ref
+        self._files = dict(files)
+        self._contents: dict[str, str | None] = {}
+        folders = {path.resolve().parent for path in self._files.values()}
+        for folder in sorted(folders):
+            _verify_ref(ref, folder)
+
+    @property
+    def uri(self) -> str:
+        return f"{GIT_SCHEME}{self.ref}"
+
+    def list_schemas(self) -> list[SchemaSummary]:
+        return [
+            SchemaSummary(name, 1)
+            for name in sorted(self._files)
+            if self._content(name) is not None
+        ]
+
+    def list_versions(self, name: str) -> list[str]:
+        return [self.ref] if self._content(name) is not None else []
+
+    def get_version(self, name: str, version: str | None = None) -> SchemaVersion | None:
+        content = self._content(name)
+        if content is None or version not in (None, self.ref):
+            return None
+        return SchemaVersion(name, self.ref, _schema_type(content), content)
+
+    def _content(self, name: str) -> str | None:
+        if name not in self._contents:
+            path = self._files.get(name)
+            self._contents[name] = None if path is None else _show(self.ref, path)
+        return self._contents[name]
+
+
+def _schema_type(content: str) -> str:
+    return "OpenApi3" if "openapi" in content[:2000] else "JSONSchemaDraft4"
+
+
+def _git(args: list[str], folder: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise InputError("git is not installed; install git or compare with a registry") from None
+
+
+def _verify_ref(ref: str, folder: Path) -> None:
+    inside = _git(["rev-parse", "--is-inside-work-tree"], folder)
+    if inside.returncode != 0:
+        raise InputError(f"{folder} is not inside a git repository; git:{ref} needs one")
+    found = _git(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], folder
+    )
+    if found.returncode == 0:
+        return
+    shallow = _git(["rev-parse", "--is-shallow-repository"], folder).stdout.strip() == b"true"
+    if shallow:
+        raise InputError(
+            f"git ref {ref!r} not found in this shallow clone; fetch it first "
+            f"(git fetch --depth=1 origin {ref.removeprefix('origin/')}) or check out "
+            "with full history (actions/checkout with fetch-depth: 0)"
+        )
+    raise InputError(
+        f"git ref {ref!r} not found; fetch it or name an existing branch, tag or commit"
+    )
+
+
+def _show(ref: str, path: Path) -> str | None:
+    """Return the file's text at `ref`, or None when the file did not exist there."""
+    folder = path.resolve().parent
+    result = _git(["show", f"{ref}:./{path.name}"], folder)
+    if result.returncode != 0:
+        logger.debug("%s absent at %s: %s", path, ref, result.stderr.decode(errors="replace"))
+        return None
+    try:
+        return result.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path} at git:{ref} is not UTF-8; the baseline cannot be read"
+        ) from None

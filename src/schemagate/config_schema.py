@@ -1,0 +1,64 @@
+"""Validate a settings table against the JSON Schema shipped in `data/config.schema.json`."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from schemagate.errors import ConfigError
+
+
+@functools.cache
+def config_schema() -> dict[str, Any]:
+    """Return the settings' JSON Schema, as shipped with the package."""
+    text = resources.files("schemagate").joinpath("data/config.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_table(table: dict[str, Any], path: Path) -> None:
+    """Raise ConfigError naming the file, the key and the problem for the first error."""
+    import jsonschema
+
+    validator_class = jsonschema.validators.validator_for(config_schema())
+    validator = validator_class(config_schema(), format_checker=validator_class.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(_as_json(table)), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = errors[0]
+    where = _location(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.schema, dict):
+        known = sorted(error.schema.get("properties", {}))
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        extra = sorted(set(instance) - set(known))
+        raise ConfigError(
+            f"{path}: unknown key {extra[0]!r} in {where}; known keys: {', '.join(known)}"
+        )
+    raise ConfigError(f"{path}: {where}: {error.message}")
+
+
+def _as_json(value: Any) -> Any:
+    """Turn TOML dates and times into ISO 8601 strings, the form the schema describes."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _location(parts: Any) -> str:
+    text = "the schemagate settings"
+    for index, part in enumerate(parts):
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif index == 0:
+            text = str(part)
+        else:
+            text += f".{part}"
+    return text

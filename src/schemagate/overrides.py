@@ -1,0 +1,142 @@
+"""Project decisions applied to the gate's findings: severities, accepted changes, labels.
+
+The diff engine decides what breaks; this module decides what the project does about
+it. A severity override replaces a rule's default severity; an accepted change lets
+one known break pass until its expiry date; an allow label (on a pull request, say)
+lowers every breaking finding to a warning for one run; `allow_new` lets schemas with
+no previous version pass. Findings that are let through keep their place in the report
+with the reason, so nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
+from schemagate.rules.catalogue import Severity, get_rule
+
+
+@dataclass(frozen=True)
+class AcceptedChange:
+    """A known break that the project lets pass until `expires` (inclusive)."""
+
+    rule: str
+    schema: str
+    pointer: str
+    reason: str
+    expires: datetime.date
+
+    def matches(self, schema: SchemaResult, finding: Finding) -> bool:
+        if finding.rule != self.rule or self.schema not in (schema.name, _stem(schema.path)):
+            return False
+        wanted = _normal(self.pointer)
+        return wanted in (_normal(finding.new_pointer), _normal(finding.old_pointer))
+
+
+@dataclass(frozen=True)
+class Overrides:
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    accepted: tuple[AcceptedChange, ...] = ()
+    allow_new: bool = False
+    # Why breaking findings become warnings in this run, such as a pull request label.
+    allow_breaking: str | None = None
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+
+def apply_overrides(result: CheckResult, overrides: Overrides) -> CheckResult:
+    """Return `result` with the project's overrides applied and each status recomputed."""
+    schemas = [_apply_one(schema, overrides) for schema in result.schemas]
+    return dataclasses.replace(
+        result,
+        schemas=schemas,
+        fail_on=overrides.fail_on,
+        allowed_breaking=overrides.allow_breaking,
+    )
+
+
+def _apply_one(schema: SchemaResult, overrides: Overrides) -> SchemaResult:
+    if schema.status is Status.UNREGISTERED:
+        return _new_schema(schema, overrides)
+    findings = [_adjust(schema, finding, overrides) for finding in schema.findings]
+    findings.extend(_expired(schema, overrides))
+    status = schema.status
+    if status in (Status.COMPATIBLE, Status.BREAKING):
+        blocked = any(f.blocks(overrides.fail_on) for f in findings)
+        status = Status.BREAKING if blocked else Status.COMPATIBLE
+    elif any(f.blocks(overrides.fail_on) for f in findings):
+        status = Status.BREAKING
+    return dataclasses.replace(schema, status=status, findings=findings)
+
+
+def _new_schema(schema: SchemaResult, overrides: Overrides) -> SchemaResult:
+    if not overrides.allow_new:
+        return schema
+    findings = [
+        dataclasses.replace(f, severity=Severity.INFO, accepted="new schemas are allowed")
+        for f in schema.findings
+    ]
+    return dataclasses.replace(schema, status=Status.NEW, findings=findings)
+
+
+def _adjust(schema: SchemaResult, finding: Finding, overrides: Overrides) -> Finding:
+    severity = _severity(finding, overrides.severity)
+    accepted = finding.accepted
+    for entry in overrides.accepted:
+        if entry.expires >= overrides.today and entry.matches(schema, finding):
+            accepted = f"{entry.reason} (accepted until {entry.expires.isoformat()})"
+            severity = max(severity, Severity.WARNING, key=lambda s: s.rank)
+            break
+    if accepted is None and overrides.allow_breaking and severity is Severity.ERROR:
+        severity = Severity.WARNING
+        accepted = overrides.allow_breaking
+    return dataclasses.replace(finding, severity=severity, accepted=accepted)
+
+
+def _severity(finding: Finding, table: Mapping[str, Severity]) -> Severity:
+    """Apply a severity override, except to breaks the mode does not check.
+
+    The engine reports a break outside the mode's directions at info; an override
+    of the rule's severity must not raise it back.
+    """
+    override = table.get(finding.rule)
+    if override is None:
+        return finding.severity
+    ungated = finding.severity is Severity.INFO and get_rule(finding.rule).severity is not (
+        Severity.INFO
+    )
+    return finding.severity if ungated else override
+
+
+def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
+    findings = []
+    for entry in overrides.accepted:
+        if entry.expires >= overrides.today or entry.schema not in (
+            schema.name,
+            _stem(schema.path),
+        ):
+            continue
+        pointer = "#" + _normal(entry.pointer)
+        message = (
+            f"the accepted change for {entry.rule} at {_normal(entry.pointer) or '/'} "
+            f"expired on {entry.expires.isoformat()}; fix the break or extend the entry "
+            f"({entry.reason})"
+        )
+        findings.append(
+            Finding("accepted-change-expired", Severity.ERROR, frozenset(), None, pointer, message)
+        )
+    return findings
+
+
+def _normal(pointer: str | None) -> str:
+    if pointer is None:
+        return "\0none"
+    return pointer[1:] if pointer.startswith("#") else pointer
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]

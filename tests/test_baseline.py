@@ -1,0 +1,139 @@
+"""`check --against git:REF`: compare with the schema files at a git ref."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from schemagate.cli import main
+from tests.report_cases import NEW, OLD
+
+GIT_IDENTITY = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+
+
+def git(folder: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *GIT_IDENTITY, *args], cwd=folder, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository whose committed Order schema the working tree breaks."""
+    folder = tmp_path / "repo"
+    (folder / "schemas").mkdir(parents=True)
+    git(folder, "init", "-q", "-b", "main")
+    schema = folder / "schemas" / "Order.json"
+    schema.write_text(json.dumps(OLD, indent=2), encoding="utf-8")
+    git(folder, "add", ".")
+    git(folder, "commit", "-q", "-m", "Add Order")
+    schema.write_text(json.dumps(NEW, indent=2), encoding="utf-8")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    code = main(["check", "--format", "json", *args])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out) if captured.out else {}, captured.err
+
+
+def test_breaks_against_git_ref_are_found(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report, _ = check(capsys, "--against", "git:main", "schemas")
+    assert code == 1
+    assert report["registry"] == "git:main"
+    schema = report["schemas"][0]
+    assert schema["status"] == "breaking"
+    assert schema["registered_version"] == "main"
+    found = {(f["rule"], f["new_pointer"]) for f in schema["findings"]}
+    assert found == {
+        ("type-changed", "/properties/total"),
+        ("enum-value-removed", "/properties/currency"),
+    }
+
+
+def test_unchanged_file_at_ref_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "checkout", "-q", "--", "schemas/Order.json")
+    code, report, _ = check(capsys, "--against", "git:HEAD", "schemas")
+    assert code == 0
+    assert report["schemas"][0]["status"] == "unchanged"
+
+
+def test_registry_setting_accepts_git_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "schemagate.toml").write_text('registry = "git:main"\n', encoding="utf-8")
+    code, report, _ = check(capsys)
+    assert code == 1
+    assert report["registry"] == "git:main"
+
+
+@pytest.mark.parametrize(
+    ("option", "code", "status"), [([], 1, "unregistered"), (["--allow-new"], 0, "new")]
+)
+def test_file_absent_at_ref_is_new(
+    repo: Path, option: list[str], code: int, status: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "schemas" / "Fresh.yaml").write_text("type: object\n", encoding="utf-8")
+    result, report, _ = check(capsys, "--against", "git:main", *option, "schemas/Fresh.yaml")
+    assert result == code
+    assert report["schemas"][0]["status"] == status
+    assert report["schemas"][0]["findings"][0]["message"] == "schema 'Fresh' is not in git:main"
+
+
+def test_missing_ref_exits_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = check(capsys, "--against", "git:no-such-branch", "schemas")
+    assert code == 2
+    assert err == (
+        "error: git ref 'no-such-branch' not found; fetch it or name an existing branch, "
+        "tag or commit\n"
+    )
+
+
+def test_shallow_clone_missing_ref_says_how_to_fetch(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(repo, "commit", "-q", "-am", "Break Order")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    monkeypatch.chdir(shallow)
+    code, _, err = check(capsys, "--against", "git:HEAD~1", "schemas")
+    assert code == 2
+    assert err.startswith("error: git ref 'HEAD~1' not found in this shallow clone; fetch it")
+    assert "fetch-depth: 0" in err
+
+
+def test_ref_is_never_run_by_a_shell(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = check(capsys, "--against", "git:$(touch injected);touch injected2", "schemas")
+    assert code == 2
+    assert not (repo / "injected").exists()
+    assert not (repo / "injected2").exists()
+
+
+def test_ref_starting_with_dash_is_rejected(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = check(capsys, "--against", "git:--output=x", "schemas")
+    assert code == 2
+    assert err.startswith("error: invalid baseline 'git:--output=x'; use git:REF")
+
+
+def test_folder_outside_git_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "Order.json").write_text(json.dumps(NEW), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    code, _, err = check(capsys, "--against", "git:main", "Order.json")
+    assert code == 2
+    assert "is not inside a git repository" in err
+
+
+def test_registry_and_against_together_exit_2(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = check(capsys, "--against", "git:main", "--registry", "dir:x", "schemas")
+    assert code == 2
+    assert err == "error: pass either --registry or --against, not both\n"

@@ -1,0 +1,236 @@
+"""Settings files: validation against the shipped JSON Schema, and the gate decisions they set."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from schemagate.cli import main
+from schemagate.config import load_settings
+from schemagate.config_schema import config_schema
+from schemagate.registry.base import SchemaVersion
+from schemagate.registry.snapshot import write_snapshot
+from schemagate.rules.catalogue import Severity
+from tests.report_cases import NEW, OLD
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose local Order schema breaks its registered version twice."""
+    write_snapshot(
+        tmp_path / "snapshot",
+        "test",
+        [SchemaVersion("Order", "1", "JSONSchemaDraft4", json.dumps(OLD, indent=2))],
+    )
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "Order.json").write_text(json.dumps(NEW, indent=2), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_config(project: Path, extra: str = "") -> Path:
+    path = project / "schemagate.toml"
+    path.write_text('registry = "dir:snapshot"\nschemas = "schemas"\n' + extra, encoding="utf-8")
+    return path
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    code = main(["check", "--format", "json", *args])
+    captured = capsys.readouterr()
+    report = json.loads(captured.out) if captured.out else {}
+    return code, report, captured.err
+
+
+def findings(report: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [f for schema in report["schemas"] for f in schema["findings"]]
+
+
+def test_schema_ships_as_package_data() -> None:
+    shipped = resources.files("schemagate").joinpath("data/config.schema.json")
+    assert shipped.is_file()
+    jsonschema.Draft202012Validator.check_schema(config_schema())
+
+
+def test_full_settings_load(project: Path) -> None:
+    path = write_config(
+        project,
+        'fail-on = "warning"\nallow-new = true\n'
+        '[severity]\n"enum-value-added" = "warning"\n'
+        "[[accepted-changes]]\n"
+        'rule = "type-changed"\nschema = "Order"\npointer = "/properties/total"\n'
+        'reason = "no consumer reads total yet"\nexpires = 2099-01-31\n',
+    )
+    settings = load_settings(path)
+    assert settings.fail_on is Severity.WARNING
+    assert settings.allow_new is True
+    assert settings.severity == {"enum-value-added": Severity.WARNING}
+    assert len(settings.accepted) == 1
+    assert settings.accepted[0].expires == datetime.date(2099, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('colour = "red"\n', "unknown key 'colour' in the schemagate settings"),
+        ('fail-on = "info"\n', "fail-on: 'info' is not one of ['error', 'warning']"),
+        ("allow-new = 1\n", "allow-new: 1 is not of type 'boolean'"),
+        ('[severity]\n"no-such-rule" = "warning"\n', "severity: unknown rule ID 'no-such-rule'"),
+        ('[severity]\n"type-changed" = "fatal"\n', "severity.type-changed: 'fatal' is not one of"),
+        (
+            '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\npointer = "/a"\n'
+            'reason = "r"\nexpires = 2099-01-01\nowner = "me"\n',
+            "unknown key 'owner' in accepted-changes[0]",
+        ),
+        (
+            '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\npointer = "/a"\n'
+            "expires = 2099-01-01\n",
+            "accepted-changes[0]: 'reason' is a required property",
+        ),
+        (
+            '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\npointer = "/a"\n'
+            'reason = "r"\nexpires = "next week"\n',
+            "accepted-changes[0].expires: 'next week' is not a 'date'",
+        ),
+    ],
+)
+def test_invalid_settings_name_file_and_key(
+    project: Path, extra: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(project, extra)
+    code, _, err = check(capsys)
+    assert code == 2
+    assert err.startswith(f"error: {path}: {message}")
+
+
+def test_unknown_key_in_pyproject_names_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.schemagate]\nregistry = "dir:snapshot"\nfail_on = "error"\n', encoding="utf-8"
+    )
+    code, _, err = check(capsys)
+    assert code == 2
+    assert f"{project / 'pyproject.toml'}: unknown key 'fail_on'" in err
+
+
+def test_breaks_fail_without_overrides(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_config(project)
+    code, report, _ = check(capsys)
+    assert code == 1
+    assert report["blocking_count"] == 2
+    assert report["schemas"][0]["status"] == "breaking"
+
+
+def test_severity_override_lets_break_pass(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(
+        project, '[severity]\n"type-changed" = "warning"\n"enum-value-removed" = "info"\n'
+    )
+    code, report, _ = check(capsys)
+    assert code == 0
+    severities = {f["rule"]: f["severity"] for f in findings(report)}
+    assert severities == {"type-changed": "warning", "enum-value-removed": "info"}
+
+
+def test_fail_on_warning_fails_on_warnings(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(
+        project, '[severity]\n"type-changed" = "warning"\n"enum-value-removed" = "info"\n'
+    )
+    code, report, _ = check(capsys, "--fail-on", "warning")
+    assert code == 1
+    assert report["fail_on"] == "warning"
+    assert report["blocking_count"] == 1
+
+
+def accepted_entry(expires: datetime.date) -> str:
+    return (
+        '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\n'
+        f'pointer = "#/properties/total"\nreason = "total is unused"\nexpires = {expires}\n'
+        '[[accepted-changes]]\nrule = "enum-value-removed"\nschema = "Order"\n'
+        f'pointer = "/properties/currency"\nreason = "GBP never shipped"\nexpires = {expires}\n'
+    )
+
+
+def test_accepted_changes_pass_until_expiry(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project, accepted_entry(TODAY))
+    code, report, _ = check(capsys)
+    assert code == 0
+    accepted = {f["rule"]: f["accepted"] for f in findings(report)}
+    assert accepted == {
+        "type-changed": f"total is unused (accepted until {TODAY})",
+        "enum-value-removed": f"GBP never shipped (accepted until {TODAY})",
+    }
+
+
+def test_expired_accepted_change_fails_and_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yesterday = TODAY - datetime.timedelta(days=1)
+    write_config(project, accepted_entry(yesterday))
+    code, report, _ = check(capsys)
+    assert code == 1
+    expired = [f for f in findings(report) if f["rule"] == "accepted-change-expired"]
+    assert [f["new_pointer"] for f in expired] == ["/properties/total", "/properties/currency"]
+    assert f"expired on {yesterday}" in expired[0]["message"]
+    assert all("accepted" not in f for f in findings(report))
+
+
+def test_accepted_change_for_other_pointer_does_not_apply(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(
+        project,
+        '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\n'
+        'pointer = "/properties/currency"\nreason = "r"\nexpires = 2099-01-01\n',
+    )
+    code, _, _ = check(capsys)
+    assert code == 1
+
+
+def test_allow_breaking_lowers_errors_and_says_why(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project)
+    code, report, _ = check(capsys, "--allow-breaking", "label schemagate:allow-breaking")
+    assert code == 0
+    assert report["allowed_breaking"] == "label schemagate:allow-breaking"
+    assert {f["severity"] for f in findings(report)} == {"warning"}
+    main(["check", "--allow-breaking", "label schemagate:allow-breaking"])
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "breaking findings lowered to warnings: label schemagate:allow-breaking\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "code", "status"), [([], 1, "unregistered"), (["--allow-new"], 0, "new")]
+)
+def test_new_schema_passes_only_when_allowed(
+    project: Path, option: list[str], code: int, status: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project)
+    (project / "schemas" / "Fresh.json").write_text('{"type": "object"}', encoding="utf-8")
+    result, report, _ = check(capsys, *option, "schemas/Fresh.json")
+    assert result == code
+    assert report["schemas"][0]["status"] == status
+    assert report["schemas"][0]["findings"][0]["rule"] == "schema-unregistered"
+
+
+def test_allow_new_from_settings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_config(project, "allow-new = true\n")
+    (project / "schemas" / "Fresh.json").write_text('{"type": "object"}', encoding="utf-8")
+    code, report, _ = check(capsys, "schemas/Fresh.json")
+    assert code == 0
+    assert report["schemas"][0]["status"] == "new"

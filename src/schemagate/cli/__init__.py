@@ -43,6 +43,7 @@ class LazyGroup(click.Group):
 # Command name to the module that defines it as `command`.
 COMMANDS = {
     "check": "schemagate.cli.check",
+    "codegen": "schemagate.cli.codegen",
     "diff": "schemagate.cli.diff",
     "emulator": "schemagate.cli.emulator",
     "pull": "schemagate.cli.pull",

@@ -1,0 +1,117 @@
+"""`schemagate codegen`: pydantic v2 bindings for the consumers of registered schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from schemagate.config import Settings, load_settings
+from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
+
+if TYPE_CHECKING:
+    from schemagate.codegen import SchemaInput
+
+
+@click.command(name="codegen")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Package folder to write: one module per schema, __init__.py and a lock file.",
+)
+@click.option(
+    "--registry",
+    "registry_uri",
+    default=None,
+    help="Registry to generate from: eventbridge:NAME or dir:SNAPSHOT_FOLDER.",
+)
+@click.option(
+    "--schema",
+    "schema_specs",
+    multiple=True,
+    help="Schema to generate, as NAME or NAME@VERSION (repeatable; default: every schema, "
+    "latest version).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 and list the files when the package on disk is out of date.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
+)
+def command(
+    paths: tuple[Path, ...],
+    out: Path,
+    registry_uri: str | None,
+    schema_specs: tuple[str, ...],
+    check: bool,
+    config_path: Path | None,
+) -> int:
+    """Generate a package of pydantic models from the registry, or from local PATHS.
+
+    Exits 0 when the package was written (or, with --check, is up to date), 1 when
+    --check finds it out of date, 2 on invalid input, 3 when the registry cannot be read.
+    """
+    from schemagate.codegen import build_package, compare_package, write_package
+
+    settings = load_settings(config_path)
+    inputs = _collect_inputs(paths, registry_uri, schema_specs, settings)
+    files = build_package(inputs)
+    if check:
+        differences = compare_package(out, files)
+        for difference in differences:
+            click.echo(f"{out / difference.name}: {difference.problem}")
+        if differences:
+            click.echo(
+                f"{len(differences)} file(s) out of date in {out}; run `schemagate codegen` "
+                "without --check to regenerate"
+            )
+            return EXIT_GATE_FAILED
+        click.echo(f"{out}: up to date ({len(files)} files)")
+        return EXIT_OK
+    result = write_package(out, files)
+    click.echo(
+        f"{out}: wrote {len(result.written)}, unchanged {len(result.unchanged)}, "
+        f"removed {len(result.removed)} file(s)"
+    )
+    for name in result.foreign:
+        click.echo(f"{out / name}: left alone, schemagate did not write it")
+    return EXIT_OK
+
+
+def _collect_inputs(
+    paths: tuple[Path, ...],
+    registry_uri: str | None,
+    schema_specs: tuple[str, ...],
+    settings: Settings,
+) -> list[SchemaInput]:
+    from schemagate.codegen.sources import file_inputs, parse_spec, registry_inputs
+    from schemagate.gate import discover
+    from schemagate.registry import open_registry
+
+    specs = [parse_spec(text) for text in schema_specs]
+    if paths:
+        if registry_uri is not None or specs:
+            raise InputError("pass either schema PATHS or --registry (with --schema), not both")
+        files = discover(list(paths))
+        if not files:
+            raise InputError(
+                f"no schema files (.json, .yaml, .yml) in {', '.join(map(str, paths))}"
+            )
+        return file_inputs(files, settings.names, settings.base)
+    uri = registry_uri or settings.registry
+    if uri is None:
+        raise InputError(
+            "nothing to generate from; pass schema PATHS, or --registry eventbridge:NAME "
+            "or dir:FOLDER, or set registry under [tool.schemagate]"
+        )
+    base = settings.base if registry_uri is None else Path.cwd()
+    return registry_inputs(open_registry(uri, base=base), uri, specs)

@@ -44,6 +44,7 @@ class LazyGroup(click.Group):
 COMMANDS = {
     "check": "schemagate.cli.check",
     "codegen": "schemagate.cli.codegen",
+    "contract": "schemagate.cli.contract",
     "diff": "schemagate.cli.diff",
     "emulator": "schemagate.cli.emulator",
     "pull": "schemagate.cli.pull",

@@ -278,6 +278,13 @@ _ROWS = [
         "Fix the field path in the contract, or ask the producer to declare the field.",
     ),
     _rule(
+        "contract-field-type-mismatch",
+        W,
+        "A registered schema allows a type that a consumer contract does not read.",
+        "The consumer parses the field as its contract's type and fails on the others.",
+        "Widen the type in the contract and the consumer, or ask the producer to narrow it.",
+    ),
+    _rule(
         "contract-event-unknown",
         W,
         "A consumer contract names an event type that no registered schema matches.",

@@ -176,27 +176,32 @@ def _translated(what: str, operation: str) -> Iterator[None]:
 
 def events_client() -> Any:
     """Create an `events` client from the standard AWS configuration."""
-    return _client("events")
+    with _translated("events", "create client"):
+        return _session().client("events", config=_config())
 
 
 def pipes_client() -> Any:
     """Create a `pipes` client from the standard AWS configuration."""
-    return _client("pipes")
+    with _translated("pipes", "create client"):
+        return _session().client("pipes", config=_config())
 
 
-def _client(service: str) -> Any:
-    # Imported here because importing boto3 takes about 200 ms.
+def _session() -> Any:
+    # Imported here because importing boto3 takes about 200 ms. A session of its own,
+    # because the default session caches credentials for the whole process.
     import boto3
+
+    return boto3.session.Session()
+
+
+def _config() -> Any:
     from botocore.config import Config
 
     from schemagate import __version__
 
-    config = Config(
+    return Config(
         retries={"mode": "standard", "total_max_attempts": 3},
         connect_timeout=5,
         read_timeout=30,
         user_agent_extra=f"schemagate/{__version__}",
     )
-    with _translated(service, "create client"):
-        # A session of its own, because the default session caches credentials.
-        return boto3.session.Session().client(service, config=config)

@@ -42,16 +42,65 @@ logger = logging.getLogger("schemagate.emulator")
     show_default=True,
     help="Rows per page of a list call whose request sets no Limit.",
 )
-def command(host: str, port: int, db: str | None, page_size: int) -> None:
+@click.option(
+    "--fault",
+    "fault_texts",
+    multiple=True,
+    metavar="KIND[:RATE][@OPERATION]",
+    help=(
+        "Inject a fault, for tests; repeatable. KIND: throttle, error, unavailable, slow, "
+        "stale or truncate. RATE: a probability from 0 to 1 (default 1), or first=N to fail "
+        "the first N attempts of each request. OPERATION: only that call, e.g. DescribeSchema."
+    ),
+)
+@click.option(
+    "--fault-seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the fault decisions; the same seed injects the same faults.",
+)
+@click.option(
+    "--latency-ms",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Milliseconds added to every reply.",
+)
+@click.option(
+    "--slow-ms",
+    type=click.IntRange(min=0),
+    default=5000,
+    show_default=True,
+    help="Milliseconds a reply waits when the `slow` fault fires.",
+)
+def command(
+    host: str,
+    port: int,
+    db: str | None,
+    page_size: int,
+    fault_texts: tuple[str, ...],
+    fault_seed: int,
+    latency_ms: int,
+    slow_ms: int,
+) -> None:
     """Serve the EventBridge Schemas API subset that schemagate uses.
 
     Prints the endpoint URL as the first line of standard output, then serves until
     SIGTERM or SIGINT. Point boto3 at it with AWS_ENDPOINT_URL_SCHEMAS=URL.
+    GET /_emulator/requests returns the number of requests per operation, and DELETE
+    on it resets the counts.
     """
+    from schemagate.emulator.faults import build_middlewares, parse_fault
     from schemagate.emulator.server import create_server
 
     try:
-        server, store = create_server(host, port, db or ":memory:", page_size)
+        faults = [parse_fault(text) for text in fault_texts]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fault") from None
+    middlewares = build_middlewares(faults, fault_seed, latency_ms, slow_ms)
+    try:
+        server, store = create_server(host, port, db or ":memory:", page_size, middlewares)
     except OSError as exc:
         raise click.UsageError(
             f"failed to listen on {host}:{port} ({exc}); choose another --host or --port"

@@ -38,6 +38,14 @@ class Api:
         )
 
 
+def operation_name(request: Request) -> str | None:
+    """Return the API operation a request calls, such as `DescribeSchema`, or None."""
+    for method, pattern, handler in _ROUTES:
+        if method == request.method and _match(pattern, request.segments) is not None:
+            return "".join(part.capitalize() for part in handler.__name__.split("_"))
+    return None
+
+
 def _match(pattern: tuple[str, ...], segments: tuple[str, ...]) -> Params | None:
     if len(pattern) != len(segments):
         return None

@@ -130,6 +130,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if response.truncated:
+            # The declared length stays, so the client sees the connection end early.
+            self.wfile.write(payload[: len(payload) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(payload)
 
     def log_message(self, format: str, *args: Any) -> None:

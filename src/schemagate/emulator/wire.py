@@ -39,9 +39,12 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
+    """One HTTP reply. `truncated` makes the server send half the body, then close."""
+
     status: int
     body: dict[str, Any] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    truncated: bool = False
 
 
 def error_response(error: ServiceError) -> Response:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import selectors
 import signal
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +55,8 @@ def fake_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-aws-credentials"))
+    # Each test gets an empty cache of registered versions, outside the user's own.
+    monkeypatch.setenv("SCHEMAGATE_CACHE_DIR", str(tmp_path / "schemagate-cache"))
 
 
 @contextmanager
@@ -130,3 +134,16 @@ def registry_name(schemas_client: Any, request: pytest.FixtureRequest) -> str:
     name = "test-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:60]
     schemas_client.create_registry(RegistryName=name)
     return name
+
+
+def emulator_requests(url: str) -> dict[str, int]:
+    """Return the emulator's request counts per operation since the last reset."""
+    with urllib.request.urlopen(f"{url}/_emulator/requests", timeout=10) as response:
+        counts: dict[str, int] = json.loads(response.read())["requests"]
+    return counts
+
+
+def reset_emulator_requests(url: str) -> None:
+    request = urllib.request.Request(f"{url}/_emulator/requests", method="DELETE")
+    with urllib.request.urlopen(request, timeout=10):
+        pass

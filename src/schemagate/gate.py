@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from schemagate.diff.engine import diff_documents
@@ -12,6 +13,7 @@ from schemagate.errors import InputError
 from schemagate.load.document import SchemaDocument, load_file, load_text
 from schemagate.modes import Mode, Policy
 from schemagate.registry.base import Registry, SchemaVersion
+from schemagate.registry.bulk import fetch_versions
 from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
@@ -67,17 +69,20 @@ def check_schemas(
     names: dict[str, str] | None = None,
     base: Path | None = None,
     review: Review | None = None,
+    since: timedelta | None = None,
 ) -> CheckResult:
     """Gate each local file against the registry and collect one result per schema.
 
     `review`, when given, runs last over the result and the local documents by schema
-    name; the contract stage (`schemagate.contracts.gate`) is one.
+    name; the contract stage (`schemagate.contracts.gate`) is one. Transitive modes
+    compare with every registered version, or with those created within `since`
+    before now; the latest version is always compared.
     """
     names = names or {}
     base = base or Path.cwd()
     seen: dict[str, Path] = {}
     documents: dict[str, SchemaDocument] = {}
-    results = []
+    local: list[tuple[str, str, SchemaDocument]] = []
     for path in files:
         name = schema_name(path, names, base)
         if name in seen:
@@ -91,10 +96,34 @@ def check_schemas(
         # when the registry has no version to compare it with.
         Resolver(document).check_references()
         documents[name] = document
-        shown = _relative(path)
-        results.append(_check_one(document, shown, name, registry, mode, policy))
+        local.append((name, _relative(path), document))
+    registered = fetch_versions(registry, seen, all_versions=mode.transitive)
+    window_start = None if since is None else datetime.now(UTC) - since
+    results = []
+    for name, shown, document in local:
+        versions = select_versions(registered.get(name, []), window_start)
+        results.append(_check_one(document, shown, name, registry, versions, mode, policy))
     result = CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)
     return review(result, documents, registry) if review is not None else result
+
+
+def select_versions(
+    versions: list[SchemaVersion], window_start: datetime | None
+) -> list[SchemaVersion]:
+    """Keep the versions created at or after `window_start`, and always the latest.
+
+    A version without a creation time is kept, because it cannot be shown to be older.
+    """
+    ordered = sorted(versions, key=lambda version: version.number)
+    if window_start is None or not ordered:
+        return ordered
+    kept = [v for v in ordered[:-1] if v.created is None or _parse_time(v.created) >= window_start]
+    return [*kept, ordered[-1]]
+
+
+def _parse_time(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _relative(path: Path) -> str:
@@ -105,10 +134,15 @@ def _relative(path: Path) -> str:
 
 
 def _check_one(
-    local: SchemaDocument, path: str, name: str, registry: Registry, mode: Mode, policy: Policy
+    local: SchemaDocument,
+    path: str,
+    name: str,
+    registry: Registry,
+    versions: list[SchemaVersion],
+    mode: Mode,
+    policy: Policy,
 ) -> SchemaResult:
-    latest = registry.get_version(name)
-    if latest is None:
+    if not versions:
         rule = get_rule("schema-unregistered")
         finding = Finding(
             rule.id,
@@ -120,13 +154,16 @@ def _check_one(
             (),
         )
         return SchemaResult(name, path, Status.UNREGISTERED, None, [finding])
+    latest = versions[-1]
     if registered_document(latest, registry).data == local.data:
         return SchemaResult(name, path, Status.UNCHANGED, latest.version, [], (latest.version,))
-    versions = [latest]
-    if mode.transitive:
-        versions = [_version(registry, name, v) for v in registry.list_versions(name)]
     findings: list[Finding] = []
+    compared: set[str] = set()
     for version in versions:
+        if version.content in compared:
+            # A reverted schema registers the same content again; one comparison covers both.
+            continue
+        compared.add(version.content)
         logger.debug("comparing %s with %s version %s", path, name, version.version)
         result = diff_documents(registered_document(version, registry), local, mode, policy)
         findings.extend(_dedupe(findings, result.findings))
@@ -135,16 +172,6 @@ def _check_one(
     return SchemaResult(
         name, path, status, latest.version, findings, tuple(v.version for v in versions)
     )
-
-
-def _version(registry: Registry, name: str, version: str) -> SchemaVersion:
-    found = registry.get_version(name, version)
-    if found is None:
-        raise InputError(
-            f"{registry.uri}: version {version} of {name!r} was listed but is "
-            "missing; pull the snapshot again"
-        )
-    return found
 
 
 def _dedupe(existing: list[Finding], new: list[Finding]) -> list[Finding]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from schemagate.errors import RegistryError
+from schemagate.cli.progress import progress_bar, registry_read_options
 from schemagate.registry.base import Registry, SchemaVersion
+from schemagate.registry.bulk import count_versions, fetch_versions
 
 logger = logging.getLogger("schemagate.pull")
 
@@ -36,7 +37,10 @@ logger = logging.getLogger("schemagate.pull")
     show_default=True,
     help="Format of the summary printed to standard output.",
 )
-def command(registry_uri: str, out: Path, output_format: str) -> None:
+@registry_read_options
+def command(
+    registry_uri: str, out: Path, output_format: str, jobs: int, cache_dir: Path | None
+) -> None:
     """Write every schema and version of a registry into a snapshot folder.
 
     The folder can then serve as `dir:OUT` for `diff` and `check` without network
@@ -46,7 +50,7 @@ def command(registry_uri: str, out: Path, output_format: str) -> None:
     from schemagate.registry.snapshot import SnapshotRegistry, write_snapshot
     from schemagate.registry.uri import open_registry
 
-    registry = open_registry(registry_uri, base=Path.cwd())
+    registry = open_registry(registry_uri, base=Path.cwd(), cache_root=cache_dir, jobs=jobs)
     versions = read_all_versions(registry)
     if isinstance(registry, SnapshotRegistry):
         # Copying a snapshot keeps the name of the registry it was pulled from.
@@ -72,19 +76,13 @@ def command(registry_uri: str, out: Path, output_format: str) -> None:
 
 
 def read_all_versions(registry: Registry) -> list[SchemaVersion]:
-    """Read every version of every schema, sorted by name and then version number."""
-    versions = []
-    for summary in registry.list_schemas():
-        for number in registry.list_versions(summary.name):
-            version = registry.get_version(summary.name, number)
-            if version is None:
-                # A version listed a moment ago is gone, so the snapshot would be incomplete.
-                raise RegistryError(
-                    registry.uri,
-                    "pull",
-                    f"version {number} of schema {summary.name!r} disappeared while "
-                    "reading; run pull again",
-                )
-            logger.debug("read %s version %s from %s", summary.name, number, registry.uri)
-            versions.append(version)
+    """Read every version of every schema, sorted by name and then version number.
+
+    A progress bar on standard error shows how far the reads got, but only when standard
+    error is a terminal and the registry has at least PROGRESS_MIN_VERSIONS versions.
+    """
+    with progress_bar(count_versions(registry), "reading versions") as advance:
+        fetched = fetch_versions(registry, progress=advance)
+    versions = [version for name in sorted(fetched) for version in fetched[name]]
+    logger.debug("read %d version(s) from %s", len(versions), registry.uri)
     return sorted(versions, key=lambda version: (version.name, version.number))

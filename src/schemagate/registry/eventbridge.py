@@ -8,22 +8,44 @@ one-line message names the registry and the failed call.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from schemagate import __version__
-from schemagate.errors import ConflictError, RegistryError
+from schemagate.errors import ConflictError, InputError, RegistryError
 from schemagate.registry.base import SchemaSummary, SchemaVersion, sort_versions
+from schemagate.registry.cache import RegistryIdentity
 from schemagate.registry.schemas_client import SchemasClient
 
 # Attempts per call, including the first. botocore's standard mode backs off between them.
 DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_POOL_SIZE = 10
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 30
+READ_TIMEOUT_VARIABLE = "SCHEMAGATE_READ_TIMEOUT_SECONDS"
+INCOMPLETE_RETRY_DELAY_SECONDS = 0.2
+# A key the before-parse hook adds to a reply whose body is shorter than its
+# Content-Length. botocore 1.44 reads bodies with enforce_content_length=False, and its
+# rest-json parser turns a cut-off JSON body into an empty result without an error.
+TRUNCATED_MARK = "SchemagateTruncatedBody"
+logger = logging.getLogger(__name__)
+
 _THROTTLING_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+
+
+@dataclass(frozen=True)
+class Described:
+    """A DescribeSchema reply: the version, and when the schema as a whole last changed."""
+
+    version: SchemaVersion
+    last_modified: str | None
 
 
 class _NotFound(Exception):
@@ -38,66 +60,159 @@ class EventBridgeRegistry:
         name: str,
         client: SchemasClient | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
-        """Open registry `name`. `max_attempts` configures only a client created here."""
+        """Open registry `name`.
+
+        `max_attempts` bounds the SDK's retries of a client created here, and the
+        re-reads of replies that arrive cut off. `pool_size` is the number of HTTP
+        connections a client created here keeps, one per concurrent request.
+        """
         self.registry_name = name
+        # The AWS account that owns the registry, read from the ARNs ListSchemas returns.
+        self.account: str | None = None
+        self.read_attempts = max_attempts
         self._attempts: int | None = None
         if client is None:
             self._attempts = max_attempts
-            client = self._create_client(max_attempts)
+            client = self._create_client(max_attempts, pool_size)
         self._client = client
+        events = getattr(getattr(client, "meta", None), "events", None)
+        if events is not None:
+            events.register("before-parse.schemas.*", _mark_truncated_body)
 
     @property
     def uri(self) -> str:
         return f"eventbridge:{self.registry_name}"
 
     def list_schemas(self) -> list[SchemaSummary]:
-        paginator = self._client.get_paginator("list_schemas")
+        rows = self._list_pages(
+            "ListSchemas", "Schemas", lambda: self._paginate_schemas(), absent_on_not_found=False
+        )
+        assert rows is not None
         summaries = []
-        with self._translate("ListSchemas"):
-            for page in paginator.paginate(RegistryName=self.registry_name):
-                for row in page.get("Schemas", []):
-                    summaries.append(
-                        SchemaSummary(
-                            name=row["SchemaName"],
-                            version_count=int(row.get("VersionCount", 0)),
-                            last_modified=_timestamp(row.get("LastModified")),
-                        )
-                    )
+        for row in rows:
+            if self.account is None:
+                self.account = _arn_account(str(row.get("SchemaArn", "")))
+            summaries.append(
+                SchemaSummary(
+                    name=row["SchemaName"],
+                    version_count=int(row.get("VersionCount", 0)),
+                    last_modified=_timestamp(row.get("LastModified")),
+                )
+            )
         return sorted(summaries, key=lambda summary: summary.name)
 
     def list_versions(self, name: str) -> list[str]:
-        paginator = self._client.get_paginator("list_schema_versions")
-        versions: list[str] = []
-        try:
-            with self._translate("ListSchemaVersions", absent_on_not_found=True):
-                pages = paginator.paginate(RegistryName=self.registry_name, SchemaName=name)
-                for page in pages:
-                    versions.extend(row["SchemaVersion"] for row in page.get("SchemaVersions", []))
-        except _NotFound:
+        rows = self._list_pages(
+            "ListSchemaVersions",
+            "SchemaVersions",
+            lambda: self._paginate_versions(name),
+            absent_on_not_found=True,
+        )
+        if rows is None:
             self._check_registry_exists()
             return []
-        return sort_versions(versions)
+        return sort_versions(str(row["SchemaVersion"]) for row in rows)
 
     def get_version(self, name: str, version: str | None = None) -> SchemaVersion | None:
         """Return one version, or None when the schema or version does not exist.
 
         Raises RegistryError when the registry itself does not exist.
         """
-        try:
-            with self._translate("DescribeSchema", absent_on_not_found=True):
-                if version is None:
+        described = self.describe(name, version)
+        return None if described is None else described.version
+
+    def describe(self, name: str, version: str | None = None) -> Described | None:
+        """Call DescribeSchema once per attempt until a complete reply arrives.
+
+        Returns None when the schema or version does not exist, and raises
+        RegistryError when the registry does not exist or every reply was cut off.
+        """
+        extra = {} if version is None else {"SchemaVersion": version}
+        for attempt in range(1, self.read_attempts + 1):
+            try:
+                with self._translate("DescribeSchema", absent_on_not_found=True):
                     response = self._client.describe_schema(
-                        RegistryName=self.registry_name, SchemaName=name
+                        RegistryName=self.registry_name, SchemaName=name, **extra
                     )
-                else:
-                    response = self._client.describe_schema(
-                        RegistryName=self.registry_name, SchemaName=name, SchemaVersion=version
-                    )
-        except _NotFound:
-            self._check_registry_exists()
+            except _NotFound:
+                self._check_registry_exists()
+                return None
+            if not response.get(TRUNCATED_MARK) and "Content" in response:
+                return Described(
+                    _schema_version(name, response, response["Content"]),
+                    _timestamp(response.get("LastModified")),
+                )
+            self._log_incomplete("DescribeSchema", attempt)
+        raise self._incomplete_error("DescribeSchema")
+
+    def identity(self) -> RegistryIdentity | None:
+        """Return what keys this registry in the cache, once list_schemas found its account."""
+        if self.account is None:
             return None
-        return _schema_version(name, response, response["Content"])
+        meta = getattr(self._client, "meta", None)
+        return RegistryIdentity(
+            endpoint=str(getattr(meta, "endpoint_url", "")),
+            region=str(getattr(meta, "region_name", "")),
+            account=self.account,
+            registry=self.registry_name,
+        )
+
+    def _paginate_schemas(self) -> Iterable[Mapping[str, Any]]:
+        paginator = self._client.get_paginator("list_schemas")
+        return paginator.paginate(RegistryName=self.registry_name)
+
+    def _paginate_versions(self, name: str) -> Iterable[Mapping[str, Any]]:
+        paginator = self._client.get_paginator("list_schema_versions")
+        return paginator.paginate(RegistryName=self.registry_name, SchemaName=name)
+
+    def _list_pages(
+        self,
+        operation: str,
+        key: str,
+        pages: Callable[[], Iterable[Mapping[str, Any]]],
+        absent_on_not_found: bool,
+    ) -> list[Mapping[str, Any]] | None:
+        """Collect the rows of every page, starting over when a page was cut off.
+
+        Returns None when `absent_on_not_found` is set and the call answered NotFound.
+        """
+        for attempt in range(1, self.read_attempts + 1):
+            rows: list[Mapping[str, Any]] = []
+            complete = True
+            try:
+                with self._translate(operation, absent_on_not_found=absent_on_not_found):
+                    for page in pages():
+                        if page.get(TRUNCATED_MARK) or key not in page:
+                            complete = False
+                            break
+                        rows.extend(page[key])
+            except _NotFound:
+                return None
+            if complete:
+                return rows
+            self._log_incomplete(operation, attempt)
+        raise self._incomplete_error(operation)
+
+    def _log_incomplete(self, operation: str, attempt: int) -> None:
+        logger.info(
+            "%s: %s reply was cut off (attempt %d of %d); retrying",
+            self.uri,
+            operation,
+            attempt,
+            self.read_attempts,
+        )
+        if attempt < self.read_attempts:
+            time.sleep(INCOMPLETE_RETRY_DELAY_SECONDS * attempt)
+
+    def _incomplete_error(self, operation: str) -> RegistryError:
+        return RegistryError(
+            self.uri,
+            operation,
+            f"reply was cut off or incomplete in all {self.read_attempts} attempt(s); "
+            "check the network or proxy and retry",
+        )
 
     def create_schema(
         self, name: str, schema_type: str, content: str, description: str | None = None
@@ -137,7 +252,7 @@ class EventBridgeRegistry:
         with self._translate("DescribeRegistry"):
             self._client.describe_registry(RegistryName=self.registry_name)
 
-    def _create_client(self, max_attempts: int) -> SchemasClient:
+    def _create_client(self, max_attempts: int, pool_size: int) -> SchemasClient:
         # Imported here because importing boto3 takes about 200 ms.
         import boto3
         from botocore.config import Config
@@ -145,7 +260,8 @@ class EventBridgeRegistry:
         config = Config(
             retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=READ_TIMEOUT_SECONDS,
+            read_timeout=_read_timeout(),
+            max_pool_connections=pool_size,
             user_agent_extra=f"schemagate/{__version__}",
         )
         with self._translate("create client"):
@@ -220,6 +336,39 @@ class EventBridgeRegistry:
         # botocore 1.44 formats its credential errors from the provider and setting names,
         # not from key values, so the message is safe to print.
         return _one_line(f"{type(exc).__name__}: {exc}")
+
+
+def _mark_truncated_body(
+    response_dict: Mapping[str, Any], customized_response_dict: dict[str, Any], **kwargs: Any
+) -> None:
+    """Mark a reply whose body is shorter than its Content-Length header promised."""
+    headers = response_dict.get("headers", {})
+    declared = str(headers.get("content-length", ""))
+    if not declared.isdigit() or headers.get("content-encoding"):
+        return
+    if int(declared) != len(response_dict.get("body", b"")):
+        customized_response_dict[TRUNCATED_MARK] = True
+
+
+def _read_timeout() -> float:
+    text = os.environ.get(READ_TIMEOUT_VARIABLE)
+    if not text:
+        return READ_TIMEOUT_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise InputError(
+            f"invalid {READ_TIMEOUT_VARIABLE} {text!r}; use a positive number of seconds"
+        )
+    return value
+
+
+def _arn_account(arn: str) -> str | None:
+    """Return the account field of an ARN such as arn:aws:schemas:REGION:ACCOUNT:schema/..."""
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 and parts[4] else None
 
 
 def _schema_version(name: str, response: Mapping[str, Any], content: str) -> SchemaVersion:

@@ -1,0 +1,213 @@
+"""The on-disk cache of registered versions: which calls it saves and what it never mixes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from schemagate.cli import main
+from schemagate.registry.cache import RegistryIdentity
+from schemagate.registry.cached import CachedEventBridgeRegistry
+from schemagate.registry.eventbridge import EventBridgeRegistry
+from tests.conftest import (
+    emulator_requests,
+    make_schemas_client,
+    reset_emulator_requests,
+    running_emulator,
+)
+
+
+def _document(marker: int) -> dict[str, Any]:
+    return {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object",
+        "properties": {"n": {"type": "integer", "enum": [marker]}},
+    }
+
+
+def _register(client: Any, registry: str, name: str, markers: list[int]) -> None:
+    for index, marker in enumerate(markers):
+        call = client.create_schema if index == 0 else client.update_schema
+        call(
+            RegistryName=registry,
+            SchemaName=name,
+            Type="JSONSchemaDraft4",
+            Content=json.dumps(_document(marker)),
+        )
+
+
+def _write_local(folder: Path, name: str, marker: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps(_document(marker)), encoding="utf-8")
+
+
+def _check(registry: str, folder: Path, *extra: str) -> int:
+    return main(["check", "--registry", f"eventbridge:{registry}", *extra, str(folder)])
+
+
+@pytest.fixture
+def endpoint(emulator_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", emulator_url)
+    return emulator_url
+
+
+def test_warm_gate_makes_only_list_calls(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    local = tmp_path / "schemas"
+    for n in range(100):
+        _register(schemas_client, registry_name, f"s{n:03}", [n])
+        _write_local(local, f"s{n:03}", n)
+
+    reset_emulator_requests(endpoint)
+    cold_code = _check(registry_name, local)
+    cold = emulator_requests(endpoint)
+    reset_emulator_requests(endpoint)
+    warm_code = _check(registry_name, local)
+    warm = emulator_requests(endpoint)
+
+    assert cold_code == 0
+    assert warm_code == 0
+    assert cold == {"DescribeSchema": 100, "ListSchemas": 1}
+    assert warm == {"ListSchemas": 1}
+
+
+def test_new_version_describes_only_its_schema(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    local = tmp_path / "schemas"
+    for n in range(5):
+        _register(schemas_client, registry_name, f"s{n}", [n])
+        _write_local(local, f"s{n}", n)
+    assert _check(registry_name, local) == 0
+    schemas_client.update_schema(
+        RegistryName=registry_name, SchemaName="s2", Content=json.dumps(_document(22))
+    )
+    _write_local(local, "s2", 22)
+
+    reset_emulator_requests(endpoint)
+    code = _check(registry_name, local, "--mode", "none")
+
+    assert code == 0
+    assert emulator_requests(endpoint) == {"DescribeSchema": 1, "ListSchemas": 1}
+
+
+def test_latest_sorts_versions_as_integers(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    _register(schemas_client, registry_name, "s", list(range(1, 12)))
+    remote = EventBridgeRegistry(registry_name, make_schemas_client(endpoint))
+    registry = CachedEventBridgeRegistry(remote, cache_root=tmp_path / "cache")
+
+    versions = registry.list_versions("s")
+    latest = registry.get_version("s")
+
+    assert versions == [str(n) for n in range(1, 12)]
+    assert latest is not None
+    assert latest.version == "11"
+    assert json.loads(latest.content) == _document(11)
+
+
+def test_transitive_warm_gate_makes_only_list_calls(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    local = tmp_path / "schemas"
+    _register(schemas_client, registry_name, "s", [1, 2, 3])
+    _write_local(local, "s", 4)
+    _check(registry_name, local, "--mode", "full-transitive")
+
+    reset_emulator_requests(endpoint)
+    code = _check(registry_name, local, "--mode", "full-transitive")
+
+    assert code == 1
+    assert emulator_requests(endpoint) == {"ListSchemas": 1}
+
+
+def test_registries_never_share_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    local = tmp_path / "schemas"
+    _write_local(local, "s", 1)
+    # Two endpoints that each hold a registry named "same", with different content.
+    with running_emulator() as first, running_emulator() as second:
+        for url, marker in ((first, 1), (second, 2)):
+            client = make_schemas_client(url)
+            client.create_registry(RegistryName="same")
+            _register(client, "same", "s", [marker])
+        codes = []
+        for url in (first, second, first):
+            monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", url)
+            codes.append(_check("same", local, "--mode", "none", "--format", "json"))
+
+    assert codes == [0, 0, 0]
+    cache_root = tmp_path / "schemagate-cache" / "eventbridge"
+    identities = [
+        json.loads((folder / "registry.json").read_text(encoding="utf-8"))
+        for folder in sorted(cache_root.iterdir())
+    ]
+    assert sorted(identity["endpoint"] for identity in identities) == sorted([first, second])
+    assert {identity["account"] for identity in identities} == {"123456789012"}
+
+
+def test_identity_key_covers_every_field() -> None:
+    base = RegistryIdentity("http://a", "us-east-1", "111111111111", "orders")
+    variants = [
+        RegistryIdentity("http://b", "us-east-1", "111111111111", "orders"),
+        RegistryIdentity("http://a", "eu-west-1", "111111111111", "orders"),
+        RegistryIdentity("http://a", "us-east-1", "222222222222", "orders"),
+        RegistryIdentity("http://a", "us-east-1", "111111111111", "payments"),
+    ]
+
+    assert len({base.key, *(variant.key for variant in variants)}) == 5
+
+
+def test_damaged_cache_file_is_read_again(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    local = tmp_path / "schemas"
+    _register(schemas_client, registry_name, "s", [1])
+    _write_local(local, "s", 1)
+    assert _check(registry_name, local) == 0
+    (version_file,) = (tmp_path / "schemagate-cache").rglob("1.json")
+    version_file.write_text('{"cache_format": 1, "type": "JSONSch', encoding="utf-8")
+
+    reset_emulator_requests(endpoint)
+    code = _check(registry_name, local)
+
+    assert code == 0
+    assert emulator_requests(endpoint) == {"DescribeSchema": 1, "ListSchemas": 1}
+    assert json.loads(version_file.read_text(encoding="utf-8"))["type"] == "JSONSchemaDraft4"
+
+
+def test_cache_dir_option_and_concurrent_runs(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    for n in range(10):
+        _register(schemas_client, registry_name, f"s{n}", [n, n + 100])
+    cache = tmp_path / "shared-cache"
+    command = [
+        sys.executable,
+        "-m",
+        "schemagate",
+        "pull",
+        "--registry",
+        f"eventbridge:{registry_name}",
+        "--cache-dir",
+        str(cache),
+    ]
+    runs = [
+        subprocess.Popen([*command, "--out", str(tmp_path / f"out{i}")], stderr=subprocess.PIPE)
+        for i in range(2)
+    ]
+    errors = [run.communicate(timeout=60)[1] for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], errors
+    cached = [p for p in cache.rglob("*.json") if p.name != "registry.json"]
+    # 10 listings and 20 versions, each complete JSON.
+    assert len(cached) == 30
+    for path in cached:
+        assert json.loads(path.read_text(encoding="utf-8"))["cache_format"] == 1
+    assert not [p for p in cache.rglob(".*") if p.is_file()]

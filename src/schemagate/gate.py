@@ -112,13 +112,17 @@ def select_versions(
 ) -> list[SchemaVersion]:
     """Keep the versions created at or after `window_start`, and always the latest.
 
-    A version without a creation time is kept, because it cannot be shown to be older.
+    `versions` is in registry order, oldest first. A version without a creation time is
+    kept, because it cannot be shown to be older.
     """
-    ordered = sorted(versions, key=lambda version: version.number)
-    if window_start is None or not ordered:
-        return ordered
-    kept = [v for v in ordered[:-1] if v.created is None or _parse_time(v.created) >= window_start]
-    return [*kept, ordered[-1]]
+    if window_start is None or not versions:
+        return versions
+    kept = [
+        version
+        for version in versions[:-1]
+        if version.created is None or _parse_time(version.created) >= window_start
+    ]
+    return [*kept, versions[-1]]
 
 
 def _parse_time(text: str) -> datetime:

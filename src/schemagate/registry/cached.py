@@ -60,6 +60,15 @@ class CachedEventBridgeRegistry:
         return self.remote.registry_name
 
     def list_schemas(self) -> list[SchemaSummary]:
+        """List every schema; the first call of a run reads the registry, later ones reuse it.
+
+        One listing per run keeps every stage of a check on the same view of the registry.
+        """
+        if self._summaries is not None:
+            return [self._summaries[name] for name in sorted(self._summaries)]
+        return self.refresh()
+
+    def refresh(self) -> list[SchemaSummary]:
         """List every schema with a fresh ListSchemas call, and remember the listing."""
         summaries = self.remote.list_schemas()
         with self._lock:
@@ -164,7 +173,7 @@ class CachedEventBridgeRegistry:
 
     def _all_summaries(self) -> dict[str, SchemaSummary]:
         if self._summaries is None:
-            self.list_schemas()
+            self.refresh()
         assert self._summaries is not None
         return self._summaries
 

@@ -47,6 +47,7 @@ COMMANDS = {
     "contract": "schemagate.cli.contract",
     "diff": "schemagate.cli.diff",
     "emulator": "schemagate.cli.emulator",
+    "lint": "schemagate.cli.lint",
     "pull": "schemagate.cli.pull",
 }
 

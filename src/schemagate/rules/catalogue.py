@@ -307,6 +307,50 @@ _ROWS = [
         "Publish the changed schema under the next version name and retire the old one "
         "when no contract reads it.",
     ),
+    # Lint rules for single event schemas (schemagate.lint).
+    _rule(
+        "idempotency-key-missing",
+        W,
+        "The detail schema declares no idempotency key.",
+        "EventBridge delivers at least once, so consumers need a key to drop duplicates.",
+        "Add a required idempotency key property, such as `idempotencyKey`.",
+    ),
+    _rule(
+        "idempotency-key-optional",
+        W,
+        "The detail schema declares an idempotency key but does not require it.",
+        "Events without the key cannot be deduplicated.",
+        "List the idempotency key under `required`.",
+    ),
+    _rule(
+        "event-source-missing",
+        E,
+        "An OpenAPI event schema has no `x-amazon-events-source` on its envelope.",
+        "Registry tools and consumers find an event type's source through this extension.",
+        "Add `x-amazon-events-source` with the event's source to the `AWSEvent` component.",
+    ),
+    _rule(
+        "event-detail-type-missing",
+        E,
+        "An OpenAPI event schema has no `x-amazon-events-detail-type` on its envelope.",
+        "Registry tools and consumers find an event type's detail-type through this extension.",
+        "Add `x-amazon-events-detail-type` with the event's detail-type to the `AWSEvent` "
+        "component.",
+    ),
+    _rule(
+        "detail-empty",
+        E,
+        "The detail schema is an object that declares no properties.",
+        "Consumers cannot rely on any field, so every field they read is unchecked.",
+        "Declare the properties the event carries.",
+    ),
+    _rule(
+        "property-name-style",
+        W,
+        "A property name does not follow the configured naming convention.",
+        "Mixed conventions make consumers guess names, and a later fix is a breaking rename.",
+        "Rename the property while the event type is new, or publish a new version.",
+    ),
     _rule(
         "event-type-version-added",
         INFO,

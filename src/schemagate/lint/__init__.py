@@ -1,0 +1,1 @@
+"""Lint rules for event schemas: idempotency keys, event identity, empty details, names."""

@@ -1,0 +1,1 @@
+"""The steps of the GitHub Action in `action.yml`, as modules run with `python -m`."""

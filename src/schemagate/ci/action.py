@@ -1,0 +1,102 @@
+"""Run `schemagate check` as the Action's check step.
+
+Inputs arrive as `SCHEMAGATE_*` environment variables (set from `with:` by action.yml),
+never as shell text. The step prints the report in the requested format and the
+annotations to the log, appends a Markdown summary to `$GITHUB_STEP_SUMMARY`, writes
+the JSON report and the step outputs, and exits with `check`'s exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from schemagate.ci.event import read_pull_request
+
+
+def check_arguments(environ: Mapping[str, str], report: Path, summary: Path) -> list[str]:
+    """Build the `schemagate check` argument list from the Action's inputs."""
+    argv = ["check"]
+    argv += [
+        path for line in environ.get("SCHEMAGATE_PATHS", "").splitlines() for path in line.split()
+    ]
+    options = {
+        "--registry": "SCHEMAGATE_REGISTRY",
+        "--mode": "SCHEMAGATE_MODE",
+        "--fail-on": "SCHEMAGATE_FAIL_ON",
+        "--config": "SCHEMAGATE_CONFIG",
+    }
+    for option, variable in options.items():
+        value = environ.get(variable, "").strip()
+        if value:
+            argv += [f"{option}={value}"]
+    output_format = environ.get("SCHEMAGATE_FORMAT", "").strip() or "text"
+    argv += [f"--format={output_format}"]
+    if output_format != "github":
+        argv += ["--output=github=-"]
+    argv += [f"--output=json={report}", f"--output=markdown={summary}"]
+    sarif = environ.get("SCHEMAGATE_SARIF_FILE", "").strip()
+    if sarif:
+        argv += [f"--output=sarif={sarif}"]
+    reason = allow_reason(environ)
+    if reason:
+        argv += [f"--allow-breaking={reason}"]
+    return argv
+
+
+def allow_reason(environ: Mapping[str, str]) -> str | None:
+    """Return why breaks are allowed when the pull request carries the allow label."""
+    label = environ.get("SCHEMAGATE_ALLOW_LABEL", "").strip()
+    pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
+    if not label or pull is None or label not in pull.labels:
+        return None
+    return f"pull request #{pull.number} carries the label {label!r}"
+
+
+def main(environ: Mapping[str, str] | None = None) -> int:
+    from schemagate.cli import main as schemagate_main
+
+    environ = os.environ if environ is None else environ
+    folder = Path(environ.get("RUNNER_TEMP") or tempfile.gettempdir()) / "schemagate"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / "report.json"
+    summary = folder / "summary.md"
+    for stale in (report, summary):
+        stale.unlink(missing_ok=True)
+    sys.stdout.flush()
+    code = schemagate_main(check_arguments(environ, report, summary))
+    sys.stdout.flush()
+    _append_summary(environ.get("GITHUB_STEP_SUMMARY"), summary)
+    _write_outputs(environ.get("GITHUB_OUTPUT"), code, report, summary)
+    return code
+
+
+def _append_summary(target: str | None, summary: Path) -> None:
+    if target and summary.is_file():
+        with open(target, "a", encoding="utf-8") as stream:
+            stream.write(summary.read_text(encoding="utf-8") + "\n")
+
+
+def _write_outputs(target: str | None, code: int, report: Path, summary: Path) -> None:
+    blocking = 0
+    if report.is_file():
+        blocking = int(json.loads(report.read_text(encoding="utf-8")).get("blocking_count", 0))
+    outputs = {
+        "ok": "true" if code == 0 else "false",
+        "breaking-count": str(blocking),
+        "report-path": str(report) if report.is_file() else "",
+        "summary-path": str(summary) if summary.is_file() else "",
+    }
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as stream:
+        for name, value in outputs.items():
+            stream.write(f"{name}={value}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

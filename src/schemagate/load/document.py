@@ -106,12 +106,13 @@ def load_text(
     if "openapi" in data:
         return _openapi_document(data, source, text, path)
     if _looks_like_json_schema(data):
+        _check_root_type(data, source)
         dialect = _json_schema_dialect(data, source)
         return SchemaDocument(source, data, Kind.JSONSCHEMA, dialect, "#", text, path)
     raise DocumentError(
         source,
-        "neither an OpenAPI 3 document (no 'openapi' key) nor a JSON Schema (no "
-        "'$schema', 'type', 'properties' or combinator keyword)",
+        "neither an OpenAPI 3 document (no 'openapi' key) nor a JSON Schema (keys "
+        f"{', '.join(repr(k) for k in _unknown_keys(data)[:3])} are not JSON Schema keywords)",
     )
 
 
@@ -150,26 +151,101 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-_SCHEMA_HINTS = (
-    "$schema",
-    "type",
-    "properties",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "$ref",
-    "enum",
-    "definitions",
-    "$defs",
-    "items",
-    "required",
-    "not",
-    "const",
+# Every keyword of JSON Schema drafts 4 to 2020-12, validation and annotation alike.
+JSON_SCHEMA_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "id",
+        "$ref",
+        "$defs",
+        "definitions",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "$vocabulary",
+        "$comment",
+        "type",
+        "enum",
+        "const",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "items",
+        "additionalItems",
+        "prefixItems",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "contains",
+        "maxContains",
+        "minContains",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "dependencies",
+        "dependentRequired",
+        "dependentSchemas",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "format",
+        "contentEncoding",
+        "contentMediaType",
+        "contentSchema",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
 )
+JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
 
 
 def _looks_like_json_schema(data: dict[str, Any]) -> bool:
-    return any(key in data for key in _SCHEMA_HINTS)
+    """Tell a JSON Schema from other JSON: every key is a keyword or an `x-` extension.
+
+    The empty object is a schema that accepts everything.
+    """
+    if "$schema" in data:
+        return True
+    return all(key in JSON_SCHEMA_KEYWORDS or key.startswith("x-") for key in data)
+
+
+def _unknown_keys(data: dict[str, Any]) -> list[str]:
+    return [k for k in data if k not in JSON_SCHEMA_KEYWORDS and not k.startswith("x-")]
+
+
+def _check_root_type(data: dict[str, Any], source: str) -> None:
+    declared = data.get("type")
+    names = declared if isinstance(declared, list) else [declared]
+    for name in names:
+        if name is not None and name not in JSON_TYPES:
+            raise DocumentError(
+                source,
+                f"type {name!r} is not a JSON Schema type; use one of "
+                f"{', '.join(sorted(JSON_TYPES))}",
+            )
 
 
 def _json_schema_dialect(data: dict[str, Any], source: str) -> Dialect:

@@ -1,9 +1,10 @@
 """Import one generated module in a fresh interpreter and validate events with it.
 
 Run as `python probe.py PACKAGE_PARENT PACKAGE MODULE SCHEMA` with a JSON object
-`{"valid": [...], "invalid": [...]}` on standard input. Prints one JSON object: for each
-event whether the schema's model accepted it, the error if not, and whether dumping by
-alias gives the input back; for each valid event also the schema `parse_event` chose.
+`{"valid": [...], "invalid": [...]}` on standard input. Prints one JSON object. For each
+event it records whether the schema's model accepted it, with the error if not, and whether
+dumping by alias gives the input back. For each valid event it also records the schema
+that `parse_event` chose.
 """
 
 from __future__ import annotations

@@ -117,6 +117,7 @@ def render_init(built: list[_Module]) -> str:
         "",
     ]
     lines += [f"from . import {item.module}" for item in built]
+
     lines += ["", "# Schema name to the model of a whole event (the AWSEvent envelope where the"]
     lines += ["# schema has one)."]
     lines.append("MODELS: dict[str, type[BaseModel]] = {")
@@ -125,10 +126,12 @@ def render_init(built: list[_Module]) -> str:
         for item in built
     ]
     lines.append("}")
+
     lines += ["", "# (source, detail-type, schema name), most specific first; None matches any."]
     lines.append("ROUTES: tuple[tuple[str | None, str | None, str], ...] = (")
     lines += [f"    ({quoted(s)}, {quoted(d)}, {quoted(n)})," for s, d, n in _routes(built)]
     lines.append(")")
+
     lines.append(_INIT_FUNCTIONS)
     return "\n".join(lines)
 

@@ -1,6 +1,6 @@
 """Rewrite a schema document into the input the model generator gets.
 
-The generator sees a copy that is safe and stable to generate from:
+The generator gets a copy that is safe and stable to generate from:
 
 - every `$ref` is checked first, so a dangling reference fails with the loader's message;
 - components and definitions are renamed to the class names chosen in `naming`, and
@@ -153,11 +153,11 @@ def _document_title(document: SchemaDocument) -> str:
     return class_base_name(title) if isinstance(title, str) and title else "Event"
 
 
-def _free_name(wanted: str, taken: set[str]) -> str:
-    for candidate in (wanted, wanted + "Event", wanted + "Root"):
+def _free_name(preferred: str, taken: set[str]) -> str:
+    for candidate in (preferred, preferred + "Event", preferred + "Root"):
         if candidate not in taken:
             return candidate
-    return wanted + short_hash(wanted)
+    return preferred + short_hash(preferred)
 
 
 class _RefRenamer:
@@ -257,8 +257,8 @@ def _dropped(key: str, value: Any) -> bool:
 def find_route(document: SchemaDocument, resolver: Resolver) -> Route:
     """Find the `source` and `detail-type` of the document's event type, where fixed.
 
-    The registry's extensions on the root schema come first; otherwise a root property
-    with a single `enum` value or a `const` fixes the value.
+    The registry's extensions on the root schema come first. Without them, a root
+    property with a single `enum` value or a `const` fixes the value.
     """
     found, root = _lookup(resolver, document.root_pointer)
     if not found or not isinstance(root, dict):

@@ -47,7 +47,7 @@ def _options() -> dict[str, Any]:
         "output_model_type": DataModelType.PydanticV2BaseModel,
         "target_python_version": PythonVersion.PY_311,
         "disable_timestamp": True,
-        # Tolerant reader: unknown properties are ignored whatever the schema says.
+        # Tolerant reader: ignore unknown properties, even under `additionalProperties: false`.
         "extra_fields": "ignore",
         "allow_population_by_field_name": True,
         "snake_case_field": True,

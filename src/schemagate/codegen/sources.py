@@ -43,7 +43,10 @@ def registry_inputs(registry: Registry, uri: str, specs: list[SchemaSpec]) -> li
     if not specs:
         specs = [SchemaSpec(summary.name, None) for summary in registry.list_schemas()]
         if not specs:
-            raise InputError(f"registry {uri} holds no schemas; nothing to generate")
+            raise InputError(
+                f"registry {uri} contains no schemas, so there is nothing to generate; "
+                "check the registry name"
+            )
     _reject_duplicates([spec.name for spec in specs], "--schema")
     inputs = []
     for spec in specs:

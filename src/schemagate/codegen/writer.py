@@ -27,7 +27,7 @@ _IGNORED_DIRS = frozenset({"__pycache__"})
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What a write changed, and the files in the folder that schemagate left alone."""
+    """Files a write replaced, kept and removed, and files schemagate did not write."""
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -44,7 +44,7 @@ class Difference:
 
 
 def owned_files(out: Path) -> set[str]:
-    """Return the files the lock file in `out` says schemagate wrote, the lock included."""
+    """Return the files the lock file in `out` lists as written by schemagate, and the lock."""
     lock_path = out / LOCK_NAME
     try:
         lock = json.loads(lock_path.read_text(encoding="utf-8"))

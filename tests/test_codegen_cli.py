@@ -1,0 +1,157 @@
+"""`schemagate codegen` end to end: registry snapshots, pins, --check and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from schemagate.cli import main
+from schemagate.registry.base import SchemaVersion
+from schemagate.registry.snapshot import write_snapshot
+from tests.support import EVENTBRIDGE, corpus_dir
+from tests.test_codegen_corpus import CASES
+
+TICKET = "aws.partner-mongodb.com@TicketCreated"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A snapshot with two versions of one schema and one of another; cwd is tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    first = (CASES / "component_names" / "schema.json").read_text("utf-8")
+    second = (CASES / "nullable_reference" / "schema.json").read_text("utf-8")
+    versions = [
+        SchemaVersion(TICKET, "1", "OpenApi3", second),
+        SchemaVersion(TICKET, "2", "OpenApi3", first),
+        SchemaVersion("Category", "1", "JSONSchemaDraft4", _case("recursive_reference")),
+    ]
+    write_snapshot(tmp_path / "snap", "events", versions)
+    return tmp_path / "snap"
+
+
+def _case(name: str) -> str:
+    return (CASES / name / "schema.json").read_text("utf-8")
+
+
+def header_value(path: Path, key: str) -> str:
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith(f"# {key}: "):
+            return line.split(": ", 1)[1]
+    raise AssertionError(f"no {key} in {path}")
+
+
+def test_registry_latest_versions(snapshot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["codegen", "--registry", "dir:snap", "--out", "bindings"], capsys)
+    module = Path("bindings/aws_partner_mongodb_com_ticket_created.py")
+
+    assert code == 0
+    assert "wrote 4" in out
+    assert header_value(module, "version") == '"2"'
+    assert header_value(module, "registry") == '"dir:snap"'
+    assert Path("bindings/category.py").is_file()
+
+
+def test_registry_pinned_version(snapshot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["codegen", "--registry", "dir:snap", "--out", "bindings", "--schema", f"{TICKET}@1"]
+    code, _, _ = run(argv, capsys)
+    lock = json.loads(Path("bindings/schemagate-codegen.lock").read_text("utf-8"))
+
+    assert code == 0
+    assert sorted(lock["files"]) == ["__init__.py", "aws_partner_mongodb_com_ticket_created.py"]
+    assert lock["files"]["aws_partner_mongodb_com_ticket_created.py"]["version"] == "1"
+
+
+def test_check_passes_then_lists_stale_files(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["codegen", "--registry", "dir:snap", "--out", "bindings"]
+    run(argv, capsys)
+    clean_code, clean_out, _ = run([*argv, "--check"], capsys)
+    Path("bindings/category.py").write_text("# edited\n")
+    Path("bindings/notes.txt").write_text("mine\n")
+    stale_code, stale_out, _ = run([*argv, "--check"], capsys)
+
+    assert clean_code == 0
+    assert "up to date" in clean_out
+    assert stale_code == 1
+    assert "bindings/category.py: differs from the schema" in stale_out
+    assert "notes.txt" not in stale_out
+    assert Path("bindings/category.py").read_text() == "# edited\n"
+
+
+def test_check_fails_when_registry_has_newer_version(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pinned = ["codegen", "--registry", "dir:snap", "--out", "b", "--schema", f"{TICKET}@1"]
+    run(pinned, capsys)
+    code, out, _ = run(["codegen", "--registry", "dir:snap", "--out", "b", "--check"], capsys)
+
+    assert code == 1
+    assert "b/aws_partner_mongodb_com_ticket_created.py: differs from the schema" in out
+    assert "b/category.py: missing" in out
+
+
+def test_local_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(CASES / "discriminated_oneof" / "schema.json", "PaymentCaptured.json")
+    code, _, _ = run(["codegen", "PaymentCaptured.json", "--out", "bindings"], capsys)
+    module = Path("bindings/payment_captured.py")
+
+    assert code == 0
+    assert header_value(module, "file") == '"PaymentCaptured.json"'
+    assert header_value(module, "version") == "None"
+
+
+def test_every_corpus_schema_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = corpus_dir("eventbridge")
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(["codegen", str(folder), "--out", "bindings"], capsys)
+
+    assert code == 0
+    assert len(list(Path("bindings").glob("*.py"))) == len(list(EVENTBRIDGE.glob("*.json"))) + 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--registry", "dir:snap", "--schema", "Nope"], "schema 'Nope' not found in registry"),
+        (["--registry", "dir:snap", "--schema", f"{TICKET}@9"], "version 9 of schema"),
+        (["--registry", "dir:snap", "--schema", "Category@"], "invalid --schema 'Category@'"),
+        (["--registry", "dir:snap", "--schema", "@2"], "invalid --schema '@2'"),
+        (["--registry", "s3:bucket"], "invalid registry 's3:bucket'"),
+        (["--registry", "dir:snap", "missing.json"], "not both"),
+        (["missing.json"], "missing.json: no such file or folder"),
+        (["dangling.json"], "dangling reference"),
+        (["binary.json"], "not UTF-8"),
+        ([], "nothing to generate from"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    snapshot: Path, capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    dangling = json.loads(_case("nullable_reference"))
+    dangling["components"]["schemas"]["CustomerUpdated"]["properties"]["billingAddress"] = {
+        "$ref": "#/components/schemas/Adress"
+    }
+    Path("dangling.json").write_text(json.dumps(dangling))
+    Path("binary.json").write_bytes(b'{"type": "\xff"}')
+    code, _, err = run(["codegen", *argv, "--out", "bindings"], capsys)
+
+    assert code == 2
+    assert words in err
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+    assert not Path("bindings").exists()

@@ -78,6 +78,13 @@ def check_schemas(
     compare with every registered version, or with those created within `since`
     before now; the latest version is always compared.
     """
+    if since is not None and not mode.transitive:
+        raise InputError(
+            f"--since needs a transitive mode, but the mode is {mode.value}; use "
+            f"--mode {mode.value}-transitive to compare with every version in the window"
+            if mode is not Mode.NONE
+            else "--since needs a transitive mode, but the mode is none"
+        )
     names = names or {}
     base = base or Path.cwd()
     seen: dict[str, Path] = {}

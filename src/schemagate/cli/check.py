@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from schemagate.cli.options import gate_options, resolve_mode, resolve_policy, use_color
+from schemagate.cli.since import since_option
 from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
     default=None,
     help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
 )
+@since_option
 def command(
     paths: tuple[Path, ...],
     registry_uri: str | None,
@@ -76,6 +79,7 @@ def command(
     allow_new: bool | None,
     allow_breaking: str | None,
     config_path: Path | None,
+    since: timedelta | None,
 ) -> int:
     """Check local producer schemas (default: the configured schemas folder).
 
@@ -108,7 +112,7 @@ def command(
     policy = resolve_policy(strict, settings.policy)
     review = contract_review(contracts_uri or settings.contracts, registry, settings)
     result = check_schemas(
-        files, registry, mode, policy, settings.names, settings.base, review=review
+        files, registry, mode, policy, settings.names, settings.base, review=review, since=since
     )
     overrides = dataclasses.replace(
         settings.overrides(),

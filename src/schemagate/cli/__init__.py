@@ -48,6 +48,7 @@ COMMANDS = {
     "diff": "schemagate.cli.diff",
     "emulator": "schemagate.cli.emulator",
     "lint": "schemagate.cli.lint",
+    "publish": "schemagate.cli.publish",
     "pull": "schemagate.cli.pull",
 }
 

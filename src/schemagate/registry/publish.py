@@ -1,0 +1,223 @@
+"""Register local schemas after the gate passes, and never over another writer's version.
+
+The order is: gate every local schema against the latest registered version; stop with
+nothing written when any schema fails; then, for each schema whose content changed,
+re-read the latest version with a fresh DescribeSchema call right before the write. A
+version the gate did not see means another writer published in between, so that schema
+and every later one is left alone and the conflict is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from schemagate.errors import ConflictError, InputError
+from schemagate.gate import check_schemas
+from schemagate.load.document import SchemaDocument, load_file
+from schemagate.modes import Mode, Policy
+from schemagate.registry.base import SchemaVersion, WritableRegistry
+from schemagate.report.model import CheckResult, SchemaResult, Status
+
+logger = logging.getLogger(__name__)
+
+# The registry rejects content longer than this many characters.
+MAX_CONTENT_CHARS = 100_000
+UNREGISTERED_RULE = "schema-unregistered"
+
+Review = Callable[..., CheckResult]
+
+
+class PublishTarget(WritableRegistry, Protocol):
+    """A writable registry that can also read the latest version bypassing any cache."""
+
+    def latest_now(self, name: str) -> SchemaVersion | None: ...
+
+
+@dataclass(frozen=True)
+class Write:
+    """One version to register: a new schema, or a new version of an existing one."""
+
+    name: str
+    path: str
+    schema_type: str
+    content: str
+    checked_version: str | None
+    version: str | None = None
+
+    @property
+    def action(self) -> str:
+        return "create-schema" if self.checked_version is None else "create-version"
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "path": self.path,
+            "action": self.action,
+            "type": self.schema_type,
+            "version": self.version,
+            "checked_version": self.checked_version,
+        }
+
+
+@dataclass
+class PublishResult:
+    """What publish checked, what it created (or would create) and what stopped it."""
+
+    registry: str
+    dry_run: bool
+    gate: CheckResult
+    planned: list[Write] = field(default_factory=list)
+    created: list[Write] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflict: ConflictError | None = None
+
+    @property
+    def gate_passed(self) -> bool:
+        return not blocking_results(self.gate)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format_version": 1,
+            "registry": self.registry,
+            "dry_run": self.dry_run,
+            "gate_passed": self.gate_passed,
+            "created": [write.to_json() for write in self.created],
+            "would_create": [write.to_json() for write in self.planned] if self.dry_run else [],
+            "unchanged": self.unchanged,
+            "conflict": None if self.conflict is None else str(self.conflict),
+            "gate": self.gate.to_json(),
+        }
+
+
+def blocking_results(result: CheckResult) -> list[SchemaResult]:
+    """Return the schemas that stop a publish: every failure except being unregistered."""
+    blocking = []
+    for schema in result.schemas:
+        if schema.status is Status.UNREGISTERED:
+            errors = [f for f in schema.findings if f.severity.value == "error"]
+            if any(finding.rule != UNREGISTERED_RULE for finding in errors):
+                blocking.append(schema)
+        elif not schema.ok:
+            blocking.append(schema)
+    return blocking
+
+
+def publish(
+    files: list[Path],
+    registry: PublishTarget,
+    mode: Mode,
+    policy: Policy,
+    names: dict[str, str] | None = None,
+    base: Path | None = None,
+    since: timedelta | None = None,
+    review: Review | None = None,
+    dry_run: bool = False,
+) -> PublishResult:
+    """Gate `files`, then register each changed one unless the gate failed or `dry_run`."""
+    gate = check_schemas(files, registry, mode, policy, names, base, review=review, since=since)
+    result = PublishResult(registry.uri, dry_run, gate)
+    if not result.gate_passed:
+        return result
+    documents = {schema.path: schema for schema in gate.schemas}
+    for path in files:
+        schema = _result_for(documents, path)
+        if schema is None:
+            continue
+        if schema.status is Status.UNCHANGED:
+            result.unchanged.append(schema.name)
+            continue
+        result.planned.append(_plan(schema, load_file(path)))
+    if dry_run:
+        return result
+    for write in result.planned:
+        try:
+            created = _write(registry, write)
+        except ConflictError as conflict:
+            result.conflict = conflict
+            break
+        if created is None:
+            result.unchanged.append(write.name)
+        else:
+            result.created.append(created)
+    return result
+
+
+def _result_for(documents: dict[str, SchemaResult], path: Path) -> SchemaResult | None:
+    for shown, schema in documents.items():
+        if Path(shown).resolve() == path.resolve():
+            return schema
+    return None
+
+
+def _plan(schema: SchemaResult, document: SchemaDocument) -> Write:
+    content = registered_content(document)
+    return Write(
+        name=schema.name,
+        path=schema.path,
+        schema_type=document.kind.value,
+        content=content,
+        checked_version=schema.registered_version,
+    )
+
+
+def registered_content(document: SchemaDocument) -> str:
+    """Serialise a local document as the JSON text to register, keeping its key order.
+
+    YAML files are converted. Raises InputError when the text exceeds the registry's limit.
+    """
+    content = json.dumps(document.data, indent=2, ensure_ascii=False) + "\n"
+    if len(content) > MAX_CONTENT_CHARS:
+        raise InputError(
+            f"{document.source}: serialised as JSON the schema has {len(content):,} "
+            f"characters, over the registry's limit of {MAX_CONTENT_CHARS:,}; split it"
+        )
+    return content
+
+
+def _write(registry: PublishTarget, write: Write) -> Write | None:
+    """Register one version after re-reading the latest; None when it is already there."""
+    current = registry.latest_now(write.name)
+    current_version = None if current is None else current.version
+    if current is not None and _same_content(current.content, write.content):
+        logger.info(
+            "%s: %s already has this content as version %s",
+            registry.uri,
+            write.name,
+            current.version,
+        )
+        return None
+    operation = "CreateSchema" if write.checked_version is None else "UpdateSchema"
+    if current_version != write.checked_version:
+        raise ConflictError(
+            registry.uri,
+            operation,
+            f"schema {write.name!r} is at version {current_version or 'none'} but the gate "
+            f"checked {write.checked_version or 'no version'}; another writer published in "
+            "between, so nothing was written for it. Run publish again to gate the new version",
+        )
+    if write.checked_version is None:
+        created = registry.create_schema(write.name, write.schema_type, write.content)
+    else:
+        created = registry.update_schema(write.name, write.schema_type, write.content)
+    logger.info("%s: registered %s version %s", registry.uri, write.name, created.version)
+    return Write(
+        write.name,
+        write.path,
+        write.schema_type,
+        write.content,
+        write.checked_version,
+        created.version,
+    )
+
+
+def _same_content(registered: str, local: str) -> bool:
+    try:
+        return bool(json.loads(registered) == json.loads(local))
+    except json.JSONDecodeError:
+        return registered == local

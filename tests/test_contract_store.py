@@ -251,3 +251,17 @@ def test_cli_verify_passes_matching_contract(
     assert code == 0
     assert "OrderPlaced (com.example.orders@OrderPlaced@1): ok" in output
     assert "contract verified" in output
+
+
+def test_publish_warns_near_schema_quota(
+    registry: EventBridgeRegistry, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for number in range(90):
+        registry.create_schema(f"Event{number}", "JSONSchemaDraft4", '{"type": "object"}')
+    contract = load_contract_file(write_contract(tmp_path / "c.json", "crm", {"A": ["detail.a"]}))
+
+    with caplog.at_level("WARNING", logger="schemagate"):
+        result = publish_contract(contract, registry)
+
+    assert result.changed
+    assert "already holds 90 schemas" in caplog.text

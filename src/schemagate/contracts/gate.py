@@ -18,6 +18,7 @@ from schemagate.contracts.model import Contract, EventNeeds
 from schemagate.contracts.review import contract_findings
 from schemagate.contracts.store import is_contract_name
 from schemagate.contracts.versions import DEFAULT_TEMPLATE, VersionNaming
+from schemagate.diff.engine import Side
 from schemagate.load.document import SchemaDocument, load_text
 from schemagate.modes import Policy
 from schemagate.registry.base import Registry
@@ -76,10 +77,14 @@ class ContractReview:
         registered: set[str],
         policy: Policy,
     ) -> SchemaResult:
-        old = _latest_document(registry, schema.name) if schema.registered_version else None
         findings = list(schema.findings)
-        for contract, needs in self.readers(schema.name, local):
-            findings.extend(contract_findings(contract, needs.fields, old, local, policy))
+        readers = self.readers(schema.name, local)
+        if readers:
+            old = _latest_document(registry, schema.name) if schema.registered_version else None
+            old_side = Side.of(old, policy) if old is not None else None
+            new_side = Side.of(local, policy)
+            for contract, needs in readers:
+                findings.extend(contract_findings(contract, needs.fields, old_side, new_side))
         status = schema.status
         if status is Status.UNREGISTERED:
             previous = self._previous_version(schema.name, registered)

@@ -215,7 +215,12 @@ def _problem(error: Any) -> str:
         )
     if error.validator == "additionalProperties":
         return f"{error.message}; known keys are listed in docs/contracts.md"
-    if error.validator == "oneOf" and isinstance(error.instance, dict):
+    if error.validator == "oneOf" and list(error.absolute_path)[-1:] == ["type"]:
+        return (
+            f"type {_short(error.instance)} is invalid; use one of {', '.join(JSON_TYPES)}, "
+            "or a list of them"
+        )
+    if error.validator == "oneOf":
         return (
             f"{_short(error.instance)} is not a field; write a path string or "
             "{path: ..., type: ...} with type one of " + ", ".join(JSON_TYPES)

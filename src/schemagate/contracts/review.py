@@ -14,8 +14,7 @@ from schemagate.contracts.locate import FieldInfo, is_envelope_field, locate
 from schemagate.contracts.model import JSON_TYPES, Contract, ContractField
 from schemagate.diff.engine import Side
 from schemagate.diff.examples import TYPE_ORDER, Unbuildable
-from schemagate.load.document import SchemaDocument
-from schemagate.modes import Direction, Policy
+from schemagate.modes import Direction
 from schemagate.report.model import Finding, Witness
 from schemagate.rules.catalogue import get_rule
 
@@ -40,13 +39,11 @@ def outside(types: frozenset[str] | None, accepted: frozenset[str] | None) -> fr
 def contract_findings(
     contract: Contract,
     fields: Iterable[ContractField],
-    old: SchemaDocument | None,
-    new: SchemaDocument,
-    policy: Policy,
+    old_side: Side | None,
+    new_side: Side,
 ) -> list[Finding]:
-    """Return findings for each field `contract` reads that the change from `old` breaks."""
-    new_side = Side.of(new, policy)
-    old_side = Side.of(old, policy) if old is not None else None
+    """Return findings for each field `contract` reads that the change from `old_side`
+    (None for a schema with no registered version) to `new_side` breaks."""
     findings = []
     for item in fields:
         if is_envelope_field(item.path):

@@ -33,6 +33,10 @@ CONTRACT_KEY = "x-schemagate-contract"
 CONTRACT_TYPE = "JSONSchemaDraft4"
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 CONTRACT_SUFFIXES = (".json", ".yaml", ".yml")
+# EventBridge's default (adjustable) quota of schemas per registry, and the count at
+# which publishing a new contract warns that the registry is filling up.
+DEFAULT_SCHEMA_QUOTA = 100
+QUOTA_WARNING_AT = 90
 
 
 def is_contract_name(schema_name: str) -> bool:
@@ -114,12 +118,25 @@ def publish_contract(contract: Contract, registry: Registry) -> PublishResult:
     description = f"schemagate contract of consumer {contract.consumer}"
     current = registry.get_version(name)
     if current is None:
+        _warn_near_quota(registry)
         created = registry.create_schema(name, CONTRACT_TYPE, content, description)
         return PublishResult(name, created.version, True)
     if _same(current.content, content):
         return PublishResult(name, current.version, False)
     updated = registry.update_schema(name, CONTRACT_TYPE, content, description)
     return PublishResult(name, updated.version, True)
+
+
+def _warn_near_quota(registry: Registry) -> None:
+    count = len(registry.list_schemas())
+    if count >= QUOTA_WARNING_AT:
+        logger.warning(
+            "%s already holds %d schemas and the default quota is %d per registry; store "
+            "contracts in a registry of their own with --contracts eventbridge:NAME",
+            registry.uri,
+            count,
+            DEFAULT_SCHEMA_QUOTA,
+        )
 
 
 def _same(stored: str, content: str) -> bool:

@@ -3,9 +3,9 @@ filters of the EventBridge Pipes that read from those rules' targets.
 
 Each rule target is one consumer, named after the target's resource (the queue, the
 function, the state machine). A pipe whose source is a rule target (an SQS queue or a
-Kinesis stream) is a consumer of its own, named after the pipe's target; its filter
-patterns match the queue message, so their `body` (SQS) or `data` (Kinesis) member is
-read as the event.
+Kinesis stream) is a consumer of its own, named after the pipe's target. Its filter
+patterns match the queue record, so the record's `body` (SQS) or `data` (Kinesis)
+member is read as the event.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The contract stage of `schemagate check`: consumer contracts and event-type versions.
 
-It runs after the compatibility comparison and, whatever the mode and policy, blocks a
-change that breaks a field some contract reads, marks a new schema that is the next
-version of a registered event type as compatible, points a breaking change at the
-next version name, and blocks retiring a version that a contract still reads.
+It runs after the compatibility comparison, whatever the mode and policy. It blocks a
+change that breaks a field some contract reads, and blocks retiring a version that a
+contract still reads. A new schema that is the next version of a registered event type
+passes as compatible, and a breaking change gets the next version name to publish.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from schemagate.diff.engine import Side
 from schemagate.diff.shape import Conj, Shape, build_shape, effective_types
 from schemagate.load.document import Kind, SchemaDocument
 
-# Envelope members that EventBridge sets on every event, whatever the schema says.
+# Envelope members that EventBridge sets on every event, whatever the schema declares.
 ENVELOPE_FIELDS = frozenset(
     {"version", "id", "detail-type", "source", "account", "time", "region", "resources"}
 )

@@ -30,7 +30,7 @@ from schemagate.load.source import decode, parse_text
 FORMAT_VERSION = 1
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 # Consumer names become part of a registry schema name, which allows letters, digits,
-# `-`, `_`, `.` and `@`; `@` is kept out because it separates the reserved prefix.
+# `-`, `_`, `.` and `@`. A consumer name has no `@`, because `@` ends the reserved prefix.
 CONSUMER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 _TYPE = {"enum": list(JSON_TYPES)}
@@ -203,7 +203,12 @@ def _field(item: str | dict[str, Any], source: str, where: str) -> ContractField
 def _where(path: Any) -> str:
     text = ""
     for token in path:
-        text += f"[{token}]" if isinstance(token, int) else (f".{token}" if text else token)
+        if isinstance(token, int):
+            text += f"[{token}]"
+        elif text:
+            text += f".{token}"
+        else:
+            text = str(token)
     return text or "the top level"
 
 

@@ -4,6 +4,10 @@ A pattern leaf is a list of matchers: exact values (strings, numbers, booleans, 
 and objects such as `{"prefix": ...}`, `{"numeric": [...]}`, `{"exists": true}` and
 `{"anything-but": ...}`. Every matcher except `{"exists": false}` matches only events
 that carry the field, so the consumer reads it, with the JSON types its matchers imply.
+
+NOTE: that anything-but does not match an event lacking the field is assumed here and
+was not checked against the live service. If it does match, the consumer still reads
+the field whenever it is present, so keeping it in the contract is the safe reading.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ ANY_TYPE = None
 
 @dataclass(frozen=True)
 class PatternReading:
-    """What one pattern reads: event-type selectors and the fields it matches on."""
+    """Event-type selectors and matched fields of one pattern."""
 
     selectors: tuple[str, ...]
     fields: tuple[ContractField, ...]

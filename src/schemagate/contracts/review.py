@@ -123,7 +123,11 @@ def _finding(
 ) -> Finding:
     rule = get_rule(rule_id)
     witnesses = () if witness is None else (Witness(Direction.FORWARD, witness),)
-    path = after.path if after is not None else before.path if before is not None else ()
+    path: tuple[Any, ...] = ()
+    if after is not None:
+        path = after.path
+    elif before is not None:
+        path = before.path
     return Finding(
         rule.id,
         rule.severity,
@@ -147,7 +151,7 @@ def _absent_witness(side: Side, path: tuple[Any, ...]) -> Any:
 
 
 def _typed_witness(side: Side, field: FieldInfo, types: frozenset[str]) -> Any:
-    """Build an event valid under `side` whose field holds a value of one of `types`."""
+    """Build an event valid under `side` with a value of one of `types` in the field."""
     for type_name in TYPE_ORDER:
         if type_name not in types:
             continue

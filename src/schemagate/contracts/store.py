@@ -40,7 +40,7 @@ QUOTA_WARNING_AT = 90
 
 
 def is_contract_name(schema_name: str) -> bool:
-    """Tell whether a registry schema name holds a contract rather than an event schema."""
+    """Tell whether a registry schema name is a contract rather than an event schema."""
     return schema_name.startswith(CONTRACT_PREFIX)
 
 
@@ -170,7 +170,7 @@ def read_contract_files(path: Path) -> list[Contract]:
 
 
 def load_contracts(uri: str, default: Registry, base: Path) -> list[Contract]:
-    """Read contracts from where `uri` says: `none`, `file:PATH`, or a registry URI.
+    """Read contracts from the location `uri` names: `none`, `file:PATH`, or a registry URI.
 
     `same` (the default) reads them from `default`, the registry being checked.
     """

@@ -67,6 +67,16 @@ def test_case_accepts_valid_and_rejects_invalid(
     assert report["routed"] == [case] * len(events["valid"])
 
 
+def test_unknown_event_type_raises_lookup_error(imported: Any) -> None:
+    event = {"source": "com.example.unknown", "detail-type": "Order Shipped", "detail": {}}
+
+    with pytest.raises(imported.UnknownEventError) as raised:
+        imported.parse_event(event)
+    assert isinstance(raised.value, LookupError)
+    assert "'com.example.unknown'" in str(raised.value)
+    assert "'Order Shipped'" in str(raised.value)
+
+
 def test_allof_branch_requires_inherited_property(imported: Any) -> None:
     model = imported.MODELS["allof_required_branch"]
     detail = model.model_fields["detail"].annotation

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemagate.diff.budget import DEFAULT_WORK_LIMIT, WorkBudget, WorkLimitExceeded
 from schemagate.diff.changes import Change, PathToken
 from schemagate.diff.examples import ExampleBuilder, Unbuildable
 from schemagate.diff.proof import DocumentValidator, Prover
@@ -25,6 +26,10 @@ from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
 from schemagate.rules.checks import NODE_CHECKS
 
+Path = tuple[PathToken, ...]
+
+# Enum values tried as witnesses per change; the checks already propose the likeliest.
+MAX_ENUM_CANDIDATES = 16
 # Name used for object members that only `additionalProperties` governs.
 EXTRA_MEMBER = "extraMember"
 
@@ -38,11 +43,11 @@ class Side:
     examples: ExampleBuilder
 
     @classmethod
-    def of(cls, document: SchemaDocument, policy: Policy) -> Side:
+    def of(cls, document: SchemaDocument, policy: Policy, budget: WorkBudget) -> Side:
         resolver = Resolver(document)
         resolver.check_references()
         validator = DocumentValidator(resolver, policy)
-        return cls(resolver, validator, ExampleBuilder(resolver, validator))
+        return cls(resolver, validator, ExampleBuilder(resolver, validator, budget))
 
     @functools.cached_property
     def asserted_formats(self) -> frozenset[str]:
@@ -60,19 +65,21 @@ class Walk:
     old: Side
     new: Side
     policy: Policy
+    budget: WorkBudget
     changes: list[Change] = field(default_factory=list)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
 
     def scratch(self) -> Walk:
-        return Walk(self.old, self.new, self.policy, [], set(self.seen))
+        return Walk(self.old, self.new, self.policy, self.budget, [], set(self.seen))
 
 
-def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: tuple[PathToken, ...]) -> None:
+def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
     """Compare two conjunctions at one instance path, recording changes in `walk`."""
     key = (tuple(p for p, _ in old_conj), tuple(p for p, _ in new_conj))
     if key in walk.seen:
         return
     walk.seen.add(key)
+    walk.budget.spend()
     old = build_shape(walk.old.resolver, old_conj)
     new = build_shape(walk.new.resolver, new_conj)
     if old.unions or new.unions:
@@ -80,13 +87,24 @@ def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: tuple[PathToken, .
         return
     for check in NODE_CHECKS:
         for change in check(walk.old, walk.new, old, new):
-            walk.changes.append(dataclasses.replace(change, path=path))
+            walk.changes.append(_with_enum_candidates(change, old, new, path))
     if _both_may_be(old, new, "object"):
         _compare_objects(walk, old, new, path)
     if _both_may_be(old, new, "array") and (old.items or new.items):
         items_old = walk.old.examples.conj(old.items) or ((old.pointer, True),)
         items_new = walk.new.examples.conj(new.items) or ((new.pointer, True),)
         compare(walk, items_old, items_new, (*path, 0))
+
+
+def _with_enum_candidates(change: Change, old: Shape, new: Shape, path: Path) -> Change:
+    """Add each side's enum values as witness candidates: they are all that side accepts."""
+    backward = change.backward
+    forward = change.forward
+    if Direction.BACKWARD in change.suspects and old.enum is not None:
+        backward += tuple(old.enum[:MAX_ENUM_CANDIDATES])
+    if Direction.FORWARD in change.suspects and new.enum is not None:
+        forward += tuple(new.enum[:MAX_ENUM_CANDIDATES])
+    return dataclasses.replace(change, path=path, backward=backward, forward=forward)
 
 
 def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
@@ -97,7 +115,7 @@ def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
     )
 
 
-def _compare_objects(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+def _compare_objects(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     # A name listed in `required` is declared even without a `properties` entry: a
     # producer must send it, with any value the catch-all schema allows.
     old_names = old.properties.keys() | old.required
@@ -126,7 +144,7 @@ def _report_membership(
     walk: Walk,
     old: Shape,
     new: Shape,
-    path: tuple[PathToken, ...],
+    path: Path,
     removed: list[str],
     added: list[str],
 ) -> None:
@@ -174,7 +192,7 @@ def _report_renames(
     walk: Walk,
     old: Shape,
     new: Shape,
-    path: tuple[PathToken, ...],
+    path: Path,
     removed: list[str],
     added: list[str],
 ) -> None:
@@ -204,7 +222,7 @@ def _canonical(side: Side, locs: list[Loc]) -> str:
     return json.dumps([schema for _, schema in conj], sort_keys=True, default=str)
 
 
-def _compare_required(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+def _compare_required(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     for name in sorted(new.required - old.required):
         yield_change = _required_change(
             walk.old, old, name, "required-property-added", f"property {name!r} became required"
@@ -250,7 +268,7 @@ def _required_change(side: Side, shape: Shape, name: str, rule: str, message: st
     return Change(rule, message, None, None, backward=(candidate,))
 
 
-def _compare_additional(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     old_maps = [loc for loc in old.additional if isinstance(loc[1], dict)]
     new_maps = [loc for loc in new.additional if isinstance(loc[1], dict)]
     name = _fresh_member(old, new)
@@ -278,7 +296,7 @@ def _fresh_member(old: Shape, new: Shape) -> str:
     return name
 
 
-def _compare_unions(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, ...]) -> None:
+def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     old_alts = walk.old.examples.alternatives(old.locs, old) if old.unions else [old.locs]
     new_alts = walk.new.examples.alternatives(new.locs, new) if new.unions else [new.locs]
     if len(old_alts) == 1 and len(new_alts) == 1:
@@ -290,9 +308,7 @@ def _compare_unions(walk: Walk, old: Shape, new: Shape, path: tuple[PathToken, .
         _cover(walk, alt, old_alts, Direction.FORWARD, path)
 
 
-def _cover(
-    walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path: tuple[PathToken, ...]
-) -> None:
+def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path: Path) -> None:
     """Match one alternative to an alternative on the other side that accepts all of it."""
     best: list[Change] | None = None
     for other in others:
@@ -332,18 +348,58 @@ def _cover(
 
 
 def diff_documents(
-    old: SchemaDocument, new: SchemaDocument, mode: Mode, policy: Policy = Policy.TOLERANT
+    old: SchemaDocument,
+    new: SchemaDocument,
+    mode: Mode,
+    policy: Policy = Policy.TOLERANT,
+    *,
+    work_limit: int = DEFAULT_WORK_LIMIT,
 ) -> DiffResult:
-    """Compare two documents under a mode and policy and prove every reported break."""
-    old_side = Side.of(old, policy)
-    new_side = Side.of(new, policy)
-    walk = Walk(old_side, new_side, policy)
-    compare(walk, old_side.root(), new_side.root(), ())
+    """Compare two documents under a mode and policy and prove every reported break.
+
+    A pair that needs more than `work_limit` units of work (see `diff.budget`) keeps
+    the findings proven so far and gets one `unproven` finding saying the comparison
+    stopped.
+    """
+    budget = WorkBudget(work_limit)
+    old_side = Side.of(old, policy, budget)
+    new_side = Side.of(new, policy, budget)
+    walk = Walk(old_side, new_side, policy, budget)
+    stopped = False
+    try:
+        compare(walk, old_side.root(), new_side.root(), ())
+    except WorkLimitExceeded:
+        stopped = True
     prover = Prover(old_side.resolver, new_side.resolver, policy)
-    findings = [f for change in walk.changes for f in _findings(walk, prover, change, mode)]
+    findings: list[Finding] = []
+    for change in walk.changes:
+        try:
+            findings.extend(_findings(walk, prover, change, mode))
+        except WorkLimitExceeded:
+            stopped = True
+            break
+    if stopped:
+        findings.append(_stopped_finding(old, new, mode, work_limit))
     findings.sort(key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule))
     compatible = not any(f.severity is Severity.ERROR for f in findings)
     return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=findings)
+
+
+def _stopped_finding(
+    old: SchemaDocument, new: SchemaDocument, mode: Mode, work_limit: int
+) -> Finding:
+    return Finding(
+        "unproven",
+        Severity.WARNING if mode.directions else Severity.INFO,
+        frozenset(),
+        old.root_pointer,
+        new.root_pointer,
+        f"comparison stopped after {work_limit} units of work (nested unions or "
+        "references multiply the pairs to compare); breaks past that point are not "
+        "reported, so check the change by hand",
+        (),
+        (),
+    )
 
 
 def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterator[Finding]:

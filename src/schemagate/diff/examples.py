@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from schemagate.diff.budget import WorkBudget
 from schemagate.diff.proof import DocumentValidator
 from schemagate.diff.shape import Conj, Loc, Shape, build_shape, expand
 from schemagate.resolve.refs import Resolver
@@ -51,10 +52,13 @@ class Unbuildable(Exception):
 class ExampleBuilder:
     """Build instances of one document's schemas."""
 
-    def __init__(self, resolver: Resolver, validator: DocumentValidator) -> None:
+    def __init__(
+        self, resolver: Resolver, validator: DocumentValidator, budget: WorkBudget | None = None
+    ) -> None:
         self.resolver = resolver
         self.validator = validator
-        self._random = random.Random(0)
+        self.budget = budget or WorkBudget()
+        self.random = random.Random(0)
         self._envelope = _envelope_values(resolver)
 
     def conj(self, locs: list[Loc] | Conj) -> Conj:
@@ -92,6 +96,7 @@ class ExampleBuilder:
         """Yield instances likely to be valid under `conj`, simplest first."""
         if depth > MAX_DEPTH:
             return
+        self.budget.spend()
         shape = build_shape(self.resolver, conj)
         if shape.unions:
             for alternative in self.alternatives(conj, shape):
@@ -110,10 +115,15 @@ class ExampleBuilder:
             (pointer, _without_unions(schema)) if isinstance(schema, dict) else (pointer, schema)
             for pointer, schema in conj
         )
+        # `conj` is already expanded, so only the chosen branches are expanded here;
+        # expanding `base` again would bring back the unions it was stripped of.
+        known = {pointer for pointer, _ in base}
         choices = [branches for _, branches in shape.unions]
         result = []
         for combination in itertools.islice(itertools.product(*choices), MAX_ALTERNATIVES):
-            result.append(self.conj([*base, *combination]))
+            self.budget.spend()
+            chosen = tuple(loc for loc in self.conj(list(combination)) if loc[0] not in known)
+            result.append(base + chosen)
         return result
 
     def embed(self, conj: Conj, path: tuple[PathToken, ...], value: Any, depth: int = 0) -> Any:
@@ -179,7 +189,8 @@ class ExampleBuilder:
         return ordered
 
     def _of_type(self, shape: Shape, type_name: str, depth: int) -> Iterator[Any]:
-        # A member or item schema that no value satisfies leaves no candidate of this type.
+        # A member schema that no value satisfies leaves no object candidate, and an item
+        # schema that no value satisfies leaves only the empty array.
         if type_name == "object":
             try:
                 yield self._object(shape, depth)
@@ -191,8 +202,10 @@ class ExampleBuilder:
             try:
                 item = self._quiet_example(items, depth)
             except Unbuildable:
+                yield []
                 return
             yield [item] * count if not shape.first("uniqueItems") else [item][:count]
+            yield []
         elif type_name == "string":
             yield from self._strings(shape)
         elif type_name in ("integer", "number"):
@@ -244,7 +257,7 @@ class ExampleBuilder:
     def _pattern_samples(self, pattern: str) -> Iterator[str]:
         import rstr
 
-        generator = rstr.Rstr(self._random)
+        generator = rstr.Rstr(self.random)
         for _ in range(8):
             try:
                 yield generator.xeger(pattern)

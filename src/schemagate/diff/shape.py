@@ -118,7 +118,7 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
         if not isinstance(schema, dict):
             continue
         _merge_types(shape, schema, dialect)
-        _merge_enum(shape, schema)
+        _merge_enum(shape, schema, dialect)
         _merge_object(shape, pointer, schema)
         items = schema.get("items")
         if isinstance(items, dict | bool):
@@ -158,11 +158,11 @@ def _intersect(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
     return left & right
 
 
-def _merge_enum(shape: Shape, schema: dict[str, Any]) -> None:
+def _merge_enum(shape: Shape, schema: dict[str, Any], dialect: Dialect) -> None:
     values: list[Any] | None = None
     if isinstance(schema.get("enum"), list):
         values = list(schema["enum"])
-    if "const" in schema:
+    if "const" in schema and dialect.has_const:
         values = (
             [schema["const"]]
             if values is None

@@ -34,6 +34,11 @@ class Dialect(enum.StrEnum):
         return self not in (Dialect.DRAFT2019, Dialect.DRAFT2020)
 
     @property
+    def has_const(self) -> bool:
+        """True where `const` is a keyword (draft 6 on); drafts 4 and OpenAPI 3.0 ignore it."""
+        return self not in (Dialect.DRAFT4, Dialect.OPENAPI30)
+
+    @property
     def boolean_exclusive_bounds(self) -> bool:
         """True where `exclusiveMinimum`/`exclusiveMaximum` are booleans (draft 4, OpenAPI 3.0)."""
         return self in (Dialect.DRAFT4, Dialect.OPENAPI30)

@@ -16,6 +16,7 @@ from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
 from schemagate.modes import Direction
 from schemagate.resolve.keywords import ANNOTATIONS
+from schemagate.rules import structure
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -113,6 +114,25 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
                 forward=tuple(added),
             )
         return
+    if old.enum is not None:
+        # Every old value must still be accepted by the other new constraints.
+        yield Change(
+            "enum-value-removed",
+            f"values of {_values(old.enum)} may fail the new constraints",
+            old.where("enum"),
+            new.pointer,
+            suspects=_suspects(True, False),
+            backward=tuple(old.enum),
+        )
+    if new.enum is not None:
+        yield Change(
+            "enum-value-added",
+            f"values of {_values(new.enum)} may fail the old constraints",
+            old.pointer,
+            new.where("enum"),
+            suspects=_suspects(False, True),
+            forward=tuple(new.enum),
+        )
     if new.enum is not None:
         yield Change(
             "enum-added",
@@ -467,21 +487,11 @@ def _annotations(shape: Shape) -> dict[str, Any]:
 # Keywords this stage compares only by proof: a difference yields candidates from each
 # side's examples, proven or reported as unproven.
 GENERIC_KEYWORDS = (
-    "patternProperties",
-    "dependencies",
-    "minProperties",
-    "maxProperties",
-    "not",
-    "additionalItems",
-    "items",
-    "prefixItems",
     "contains",
     "propertyNames",
     "if",
     "then",
     "else",
-    "dependentRequired",
-    "dependentSchemas",
     "unevaluatedItems",
 )
 
@@ -525,6 +535,12 @@ NODE_CHECKS: tuple[NodeCheck, ...] = (
     check_unique_items,
     check_format,
     check_pattern,
+    structure.check_property_count,
+    structure.check_dependencies,
+    structure.check_pattern_properties,
+    structure.check_tuple_items,
+    structure.check_not,
+    structure.check_discriminator,
     check_other_keywords,
     check_annotations,
 )

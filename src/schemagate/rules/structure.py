@@ -1,0 +1,289 @@
+"""Keyword checks for object and array structure: property counts, dependencies,
+pattern properties, tuple items and `not`.
+
+Like the checks in `rules.checks`, each one reports a change and proposes candidate
+values; the engine proves them against both whole documents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from schemagate.diff.changes import Change
+from schemagate.diff.examples import Unbuildable
+from schemagate.diff.shape import Loc, Shape
+from schemagate.modes import Direction
+
+if TYPE_CHECKING:
+    from schemagate.diff.engine import Side
+
+BACKWARD, FORWARD = Direction.BACKWARD, Direction.FORWARD
+BOTH = frozenset({BACKWARD, FORWARD})
+# Values tried where a check needs "some other value" for a member or an item.
+PLAIN_VALUES: tuple[Any, ...] = ("text", 0, 1.5, True, None, {}, [])
+
+
+def _base_object(side: Side, shape: Shape) -> dict[str, Any]:
+    with contextlib.suppress(Unbuildable):
+        value = side.examples.example(shape.locs, only_type="object")
+        if isinstance(value, dict):
+            return value
+    return {}
+
+
+def _member_value(side: Side, shape: Shape, name: str) -> Any:
+    member = side.examples.member(shape, name)
+    if not member:
+        return "text"
+    try:
+        return side.examples.example(member)
+    except Unbuildable:
+        return "text"
+
+
+def _bound(shape: Shape, keyword: str, pick: Any) -> int | None:
+    values = [v for v in shape.all(keyword) if isinstance(v, int) and not isinstance(v, bool)]
+    return pick(values) if values else None
+
+
+def _sized_objects(side: Side, shape: Shape, sizes: list[int]) -> Iterator[dict[str, Any]]:
+    """Yield objects of `shape` grown or trimmed to each size, declared names first."""
+    base = _base_object(side, shape)
+    names = [n for n in sorted(shape.properties) if n not in base]
+    for size in sizes:
+        value = dict(base)
+        for name in names:
+            if len(value) >= size:
+                break
+            value[name] = _member_value(side, shape, name)
+        extra = 0
+        while len(value) < size:
+            extra += 1
+            value[f"extraMember{extra}"] = _member_value(side, shape, f"extraMember{extra}")
+        optional = [n for n in value if n not in shape.required]
+        while len(value) > size and optional:
+            del value[optional.pop()]
+        yield value
+
+
+def check_property_count(
+    old_side: Side, new_side: Side, old: Shape, new: Shape
+) -> Iterator[Change]:
+    old_range = (_bound(old, "minProperties", max) or 0, _bound(old, "maxProperties", min))
+    new_range = (_bound(new, "minProperties", max) or 0, _bound(new, "maxProperties", min))
+    if old_range == new_range:
+        return
+    backward = _count_sizes(old_range, new_range)
+    forward = _count_sizes(new_range, old_range)
+    rule = "property-count-narrowed" if backward else "property-count-widened"
+    yield Change(
+        rule,
+        f"property count range {_show(old_range)} became {_show(new_range)}",
+        old.pointer,
+        new.pointer,
+        suspects=frozenset(d for d, c in ((BACKWARD, backward), (FORWARD, forward)) if c),
+        backward=tuple(_sized_objects(old_side, old, backward)),
+        forward=tuple(_sized_objects(new_side, new, forward)),
+    )
+
+
+def _count_sizes(source: tuple[int, int | None], target: tuple[int, int | None]) -> list[int]:
+    """Return property counts `source` allows and `target` does not."""
+    sizes = []
+    if target[0] > source[0]:
+        sizes.append(source[0])
+    if target[1] is not None and (source[1] is None or source[1] > target[1]):
+        sizes.append(target[1] + 1)
+    return sizes
+
+
+def _show(bounds: tuple[int, int | None]) -> str:
+    return f"[{bounds[0]}, {'unbounded' if bounds[1] is None else bounds[1]}]"
+
+
+DEPENDENCY_KEYWORDS = ("dependencies", "dependentRequired", "dependentSchemas")
+
+
+def _dependencies(shape: Shape) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for keyword in DEPENDENCY_KEYWORDS:
+        for value in shape.all(keyword):
+            if isinstance(value, dict):
+                for name, dependency in value.items():
+                    found.setdefault(name, []).append(dependency)
+    return found
+
+
+def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    before, after = _dependencies(old), _dependencies(new)
+    if before == after:
+        return
+    changed = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+    keyword = next(k for k in DEPENDENCY_KEYWORDS if k in new.keywords or k in old.keywords)
+    yield Change(
+        "dependencies-changed",
+        f"dependencies of {', '.join(repr(n) for n in changed)} changed",
+        old.where(keyword),
+        new.where(keyword),
+        suspects=BOTH,
+        backward=tuple(_triggered(old_side, old, changed, after)),
+        forward=tuple(_triggered(new_side, new, changed, before)),
+    )
+
+
+def _triggered(
+    side: Side, shape: Shape, names: list[str], other: dict[str, list[Any]]
+) -> Iterator[dict[str, Any]]:
+    """Yield objects of `shape` holding a trigger name, without what `other` demands."""
+    base = _base_object(side, shape)
+    for name in names:
+        value = dict(base)
+        value[name] = _member_value(side, shape, name)
+        demanded = {n for dep in other.get(name, []) if isinstance(dep, list) for n in dep}
+        yield {k: v for k, v in value.items() if k not in demanded or k == name}
+        yield value
+        for extra in PLAIN_VALUES[:3]:
+            yield {**value, name: extra}
+
+
+def check_pattern_properties(
+    old_side: Side, new_side: Side, old: Shape, new: Shape
+) -> Iterator[Change]:
+    before, after = old.all("patternProperties"), new.all("patternProperties")
+    if before == after:
+        return
+    patterns = sorted({p for group in (*before, *after) if isinstance(group, dict) for p in group})
+    yield Change(
+        "pattern-properties-changed",
+        f"patternProperties changed for {', '.join(repr(p) for p in patterns)}",
+        old.where("patternProperties"),
+        new.where("patternProperties"),
+        suspects=BOTH,
+        backward=tuple(_matching_members(old_side, old, patterns)),
+        forward=tuple(_matching_members(new_side, new, patterns)),
+    )
+
+
+def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator[Any]:
+    import rstr
+
+    base = _base_object(side, shape)
+    generator = rstr.Rstr(side.examples.random)
+    for pattern in patterns:
+        try:
+            name = generator.xeger(pattern)
+            re.compile(pattern)
+        except Exception:  # rstr raises several types on patterns it cannot invert
+            continue
+        yield {**base, name: _member_value(side, shape, name)}
+        for value in PLAIN_VALUES:
+            yield {**base, name: value}
+
+
+def _tuple(shape: Shape) -> tuple[list[Loc], Loc]:
+    """Return the positional item schemas and the schema for items past them."""
+    positional: list[Loc] = []
+    rest: Loc = (shape.pointer, True)
+    for pointer, schema in shape.locs:
+        if not isinstance(schema, dict):
+            continue
+        keyword = "prefixItems" if "prefixItems" in schema else "items"
+        items = schema.get(keyword)
+        if not isinstance(items, list):
+            continue
+        positional = [(f"{pointer}/{keyword}/{i}", item) for i, item in enumerate(items)]
+        for name in (
+            ("items", "unevaluatedItems") if keyword == "prefixItems" else ("additionalItems",)
+        ):
+            if name in schema:
+                rest = (f"{pointer}/{name}", schema[name])
+                break
+    return positional, rest
+
+
+def check_tuple_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    before, after = _tuple(old), _tuple(new)
+    unchanged = [s for _, s in before[0]] == [s for _, s in after[0]] and before[1][1] == after[1][
+        1
+    ]
+    if unchanged or not (before[0] or after[0]):
+        return
+    length = max(len(before[0]), len(after[0])) + 1
+    yield Change(
+        "tuple-items-changed",
+        f"tuple of {len(before[0])} positional items became one of {len(after[0])}",
+        old.pointer,
+        new.pointer,
+        suspects=BOTH,
+        backward=tuple(_arrays(old_side, before, length)),
+        forward=tuple(_arrays(new_side, after, length)),
+    )
+
+
+def _arrays(side: Side, layout: tuple[list[Loc], Loc], length: int) -> Iterator[list[Any]]:
+    """Yield arrays built position by position, of each length up to `length`."""
+    positional, rest = layout
+    values: list[Any] = []
+    for index in range(length):
+        loc = positional[index] if index < len(positional) else rest
+        if loc[1] is False:
+            break
+        try:
+            values.append(
+                side.examples.example(side.examples.conj([loc])) if loc[1] is not True else "text"
+            )
+        except Unbuildable:
+            break
+    for size in range(len(values) + 1):
+        yield values[:size]
+    for value in PLAIN_VALUES:
+        yield [*values, value]
+
+
+def check_not(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    before, after = old.all("not"), new.all("not")
+    if before == after:
+        return
+    yield Change(
+        "not-changed",
+        "the schema under `not` changed",
+        old.where("not"),
+        new.where("not"),
+        suspects=BOTH,
+        backward=tuple(_negated(old_side, old, new_side, new)),
+        forward=tuple(_negated(new_side, new, old_side, old)),
+    )
+
+
+def _negated(side: Side, shape: Shape, other_side: Side, other: Shape) -> Iterator[Any]:
+    """Yield values of `shape`, then instances of the other side's `not` schemas."""
+    yield from itertools.islice(side.examples.candidates(shape.locs), 6)
+    for where, _ in other.keywords.get("not", []):
+        negated = other_side.examples.conj([(where, other_side.resolver.lookup(where))])
+        with contextlib.suppress(Unbuildable):
+            yield other_side.examples.example(negated)
+    yield from PLAIN_VALUES
+
+
+def check_discriminator(
+    old_side: Side, new_side: Side, old: Shape, new: Shape
+) -> Iterator[Change]:
+    before, after = old.first("discriminator"), new.first("discriminator")
+    if before == after:
+        return
+    yield Change(
+        "discriminator-changed",
+        f"discriminator {_describe(before)} became {_describe(after)}",
+        old.where("discriminator"),
+        new.where("discriminator"),
+    )
+
+
+def _describe(discriminator: Any) -> str:
+    if isinstance(discriminator, dict):
+        return repr(discriminator.get("propertyName"))
+    return "none"

@@ -43,7 +43,9 @@ class Side:
     examples: ExampleBuilder
 
     @classmethod
-    def of(cls, document: SchemaDocument, policy: Policy, budget: WorkBudget) -> Side:
+    def of(
+        cls, document: SchemaDocument, policy: Policy, budget: WorkBudget | None = None
+    ) -> Side:
         resolver = Resolver(document)
         resolver.check_references()
         validator = DocumentValidator(resolver, policy)

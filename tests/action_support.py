@@ -1,8 +1,8 @@
 """Run action.yml's steps locally: expressions in `env:` resolved, `run:` scripts in bash.
 
-Only the expression forms action.yml uses in `env:` are resolved (`inputs.*`,
-`github.action_path`, `github.token`, `steps.<id>.outputs.*`); any other expression
-fails the test, so a new one cannot slip past unresolved.
+Only the expression forms that action.yml uses in `env:` are resolved: `inputs.*`,
+`github.action_path`, `github.token` and `steps.check.outputs.*`. Any other
+expression fails the test, so a new one cannot slip past unresolved.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The comment is found by the hidden marker that starts its body. Requests go to
 `GITHUB_API_URL` with the standard library's urllib only, so tests point it at a
-loopback server. Pull requests from forks get a read-only token; for them, and
+loopback server. Pull requests from forks get a read-only token. For them, and
 whenever the API rejects the token, the report stays in the job summary and the step
 still succeeds, because a missing comment must not fail the gate.
 """
@@ -24,7 +24,7 @@ from schemagate.report.markdown import COMMENT_MARKER
 
 logger = logging.getLogger(__name__)
 
-# GitHub rejects comment bodies over 65,536 characters.
+# Bodies are cut below GitHub's maximum comment length, an estimated 65,536 characters.
 MAX_BODY_CHARS = 65_000
 PAGE_SIZE = 100
 TIMEOUT_SECONDS = 30

@@ -63,6 +63,18 @@ def test_class_names_survive_added_components() -> None:
     assert after - before == {"Aardvark", f"OrderItem{_suffix('Order.Item')}"}
 
 
+def test_inline_class_names_survive_added_definitions() -> None:
+    inline = {"type": "object", "properties": {"sku": {"type": "string"}}}
+    document = {"type": "object", "title": "OrderPlaced", "properties": {"item": inline}}
+    grown = {**document, "definitions": {"Item": {"type": "object"}}}
+    grown["properties"] = {**document["properties"], "other": {"$ref": "#/definitions/Item"}}
+    before = class_names(package_from(document, "OrderPlaced")["order_placed.py"])
+    after = class_names(package_from(grown, "OrderPlaced")["order_placed.py"])
+
+    assert before == {"OrderPlaced", "OrderPlacedItem"}
+    assert after == {"OrderPlaced", "OrderPlacedItem", "Item"}
+
+
 def _suffix(name: str) -> str:
     import hashlib
 

@@ -64,6 +64,9 @@ def _options() -> dict[str, Any]:
         "use_double_quotes": True,
         # Reads no file or URL but the input and rejects the keywords that name imports.
         "untrusted_input": True,
+        # Inline objects are named after their parent class and property. A component
+        # added later then keeps its own name and leaves the inline class names alone.
+        "parent_scoped_naming": True,
         "formatters": [Formatter.BUILTIN],
         "aliases": None,
     }

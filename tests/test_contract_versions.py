@@ -112,6 +112,7 @@ def test_removing_v1_while_contract_reads_it_fails(
     retired = schemas["OrderPlaced"]
     assert code == 1
     assert retired["status"] == "breaking"
+    assert retired["path"].endswith("OrderPlaced.v2.json")
     assert rules(retired) == ["event-type-version-in-use"]
     assert "'billing'" in retired["findings"][0]["message"]
     assert "'OrderPlaced.v2'" in retired["findings"][0]["message"]

@@ -27,8 +27,6 @@ from schemagate.rules.catalogue import Severity, get_rule
 
 logger = logging.getLogger(__name__)
 
-# Shown as the path of a registered schema that no local file provides any more.
-RETIRED_PATH = "(not in the local schemas)"
 WILDCARDS = ("*", "@*")
 
 
@@ -49,7 +47,8 @@ class ContractReview:
             else schema
             for schema in result.schemas
         ]
-        reviewed.extend(self._retired(documents, registry, registered))
+        paths = {schema.name: schema.path for schema in result.schemas}
+        reviewed.extend(self._retired(documents, paths, registry, registered))
         return dataclasses.replace(result, schemas=reviewed)
 
     def readers(
@@ -124,8 +123,17 @@ class ContractReview:
         return _info("event-type-next-version", message)
 
     def _retired(
-        self, documents: dict[str, SchemaDocument], registry: Registry, registered: set[str]
+        self,
+        documents: dict[str, SchemaDocument],
+        paths: dict[str, str],
+        registry: Registry,
+        registered: set[str],
     ) -> list[SchemaResult]:
+        """Report registered versions that left the local schemas while contracts read them.
+
+        Each result carries the path of the newest local version of the family, which is
+        where the version was retired.
+        """
         # Each family maps to its newest local version, named as the successor.
         families = {
             self.naming.parse(name)[0]: name
@@ -141,7 +149,9 @@ class ContractReview:
             if not readers:
                 logger.debug("%s left the local schemas and no contract reads it", name)
                 continue
-            results.append(self._in_use(name, registry, readers, families[family]))
+            successor = families[family]
+            result = self._in_use(name, registry, readers, successor)
+            results.append(dataclasses.replace(result, path=paths.get(successor, successor)))
         return results
 
     def _in_use(
@@ -157,7 +167,7 @@ class ContractReview:
         finding = Finding(rule.id, rule.severity, frozenset(), "#", None, message)
         latest = registry.get_version(name)
         version = latest.version if latest is not None else None
-        return SchemaResult(name, RETIRED_PATH, Status.BREAKING, version, [finding])
+        return SchemaResult(name, "", Status.BREAKING, version, [finding])
 
 
 def _spelled(naming: VersionNaming, family: str, version: int) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from schemagate.config import Settings
 from schemagate.contracts.locate import selector_matches
 from schemagate.contracts.model import Contract, EventNeeds
-from schemagate.contracts.review import contract_findings
+from schemagate.contracts.review import SchemaChange, contract_findings
 from schemagate.contracts.store import is_contract_name
 from schemagate.contracts.versions import DEFAULT_TEMPLATE, VersionNaming
 from schemagate.diff.engine import Side
@@ -81,9 +81,9 @@ class ContractReview:
         if readers:
             old = _latest_document(registry, schema.name) if schema.registered_version else None
             old_side = Side.of(old, policy) if old is not None else None
-            new_side = Side.of(local, policy)
+            change = SchemaChange(old_side, Side.of(local, policy))
             for contract, needs in readers:
-                findings.extend(contract_findings(contract, needs.fields, old_side, new_side))
+                findings.extend(contract_findings(contract, needs.fields, change))
         status = schema.status
         if status is Status.UNREGISTERED:
             previous = self._previous_version(schema.name, registered)

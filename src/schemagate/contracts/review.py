@@ -8,10 +8,12 @@ where the tolerant policy would let an optional property go.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from schemagate.contracts.locate import FieldInfo, is_envelope_field, locate
 from schemagate.contracts.model import JSON_TYPES, Contract, ContractField
+from schemagate.contracts.paths import FieldPath
 from schemagate.diff.engine import Side
 from schemagate.diff.examples import TYPE_ORDER, Unbuildable
 from schemagate.modes import Direction
@@ -36,21 +38,50 @@ def outside(types: frozenset[str] | None, accepted: frozenset[str] | None) -> fr
     return possible - accepted
 
 
+@dataclass
+class SchemaChange:
+    """The registered (None when there is none) and the local side of one schema.
+
+    Field lookups and witnesses are cached, because many contracts read the same fields.
+    """
+
+    old: Side | None
+    new: Side
+    _located: dict[tuple[str, ...], tuple[FieldInfo | None, FieldInfo | None]] = field(
+        default_factory=dict
+    )
+    _witnesses: dict[Any, Any] = field(default_factory=dict)
+
+    def locate(self, path: FieldPath) -> tuple[FieldInfo | None, FieldInfo | None]:
+        """Return the field at `path` as the registered and the local schema declare it."""
+        if path.tokens not in self._located:
+            before = locate(self.old, path) if self.old is not None else None
+            self._located[path.tokens] = (before, locate(self.new, path))
+        return self._located[path.tokens]
+
+    def absent_witness(self, path: tuple[Any, ...]) -> Any:
+        key = ("absent", path)
+        if key not in self._witnesses:
+            self._witnesses[key] = _absent_witness(self.new, path)
+        return self._witnesses[key]
+
+    def typed_witness(self, info: FieldInfo, types: frozenset[str]) -> Any:
+        key = ("typed", info.path, types)
+        if key not in self._witnesses:
+            self._witnesses[key] = _typed_witness(self.new, info, types)
+        return self._witnesses[key]
+
+
 def contract_findings(
-    contract: Contract,
-    fields: Iterable[ContractField],
-    old_side: Side | None,
-    new_side: Side,
+    contract: Contract, fields: Iterable[ContractField], change: SchemaChange
 ) -> list[Finding]:
-    """Return findings for each field `contract` reads that the change from `old_side`
-    (None for a schema with no registered version) to `new_side` breaks."""
+    """Return findings for each field `contract` reads that `change` breaks."""
     findings = []
     for item in fields:
         if is_envelope_field(item.path):
             continue
-        before = locate(old_side, item.path) if old_side is not None else None
-        after = locate(new_side, item.path)
-        findings.extend(_field_findings(contract, item, before, after, new_side))
+        before, after = change.locate(item.path)
+        findings.extend(_field_findings(contract, item, before, after, change))
     return findings
 
 
@@ -59,7 +90,7 @@ def _field_findings(
     item: ContractField,
     before: FieldInfo | None,
     after: FieldInfo | None,
-    side: Side,
+    change: SchemaChange,
 ) -> list[Finding]:
     reader = _reader(contract)
     pointer = item.path.pointer
@@ -68,12 +99,12 @@ def _field_findings(
             message = f"{reader} reads field {pointer}, which the schema does not declare"
             return [_finding("contract-field-unknown", message, None, None, item)]
         message = f"field {pointer} that {reader} reads is no longer declared"
-        witness = _absent_witness(side, before.path)
+        witness = change.absent_witness(before.path)
         return [_finding("contract-field-removed", message, before, None, item, witness)]
     findings = []
     if before is not None and before.required and not after.required:
         message = f"field {pointer} that {reader} reads is no longer required"
-        witness = _absent_witness(side, after.path)
+        witness = change.absent_witness(after.path)
         findings.append(_finding("contract-field-optional", message, before, after, item, witness))
     retyped = _retyped(item, before, after)
     if retyped:
@@ -81,7 +112,7 @@ def _field_findings(
             f"field {pointer} that {reader} reads as {_types_text(_expected(item, before))} "
             f"may now be {_types_text(retyped)}"
         )
-        witness = _typed_witness(side, after, retyped)
+        witness = change.typed_witness(after, retyped)
         findings.append(_finding("contract-field-retyped", message, before, after, item, witness))
     return findings
 
@@ -150,14 +181,14 @@ def _absent_witness(side: Side, path: tuple[Any, ...]) -> Any:
     return event if side.validator.is_valid(event) and not _has(event, path) else None
 
 
-def _typed_witness(side: Side, field: FieldInfo, types: frozenset[str]) -> Any:
+def _typed_witness(side: Side, info: FieldInfo, types: frozenset[str]) -> Any:
     """Build an event valid under `side` with a value of one of `types` in the field."""
     for type_name in TYPE_ORDER:
         if type_name not in types:
             continue
         try:
-            value = side.examples.example(field.conj, only_type=type_name)
-            event = side.examples.embed(side.root(), field.path, value)
+            value = side.examples.example(info.conj, only_type=type_name)
+            event = side.examples.embed(side.root(), info.path, value)
         except Unbuildable:
             continue
         if side.validator.is_valid(event):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +156,46 @@ def test_bad_input_exits_2_with_one_line(
     assert err.startswith("error: ")
     assert err.count("\n") == 1
     assert not Path("bindings").exists()
+
+
+def test_eventbridge_registry_through_emulator(
+    schemas_client: Any,
+    registry_name: str,
+    emulator_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("nullable_reference", "discriminated_oneof"):
+        schemas_client.create_schema(
+            RegistryName=registry_name, SchemaName=name, Type="OpenApi3", Content=_case(name)
+        )
+    schemas_client.update_schema(
+        RegistryName=registry_name,
+        SchemaName="discriminated_oneof",
+        Type="OpenApi3",
+        Content=_case("allof_required_branch"),
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", emulator_url)
+    monkeypatch.chdir(tmp_path)
+    uri = f"eventbridge:{registry_name}"
+    code, _, err = run(["codegen", "--registry", uri, "--out", "bindings"], capsys)
+    lock = json.loads(Path("bindings/schemagate-codegen.lock").read_text("utf-8"))
+
+    assert code == 0, err
+    assert lock["files"]["discriminated_oneof.py"]["version"] == "2"
+    assert lock["files"]["discriminated_oneof.py"]["registry"] == uri
+    assert lock["files"]["nullable_reference.py"]["version"] == "1"
+    assert "class OrderShipped(" in Path("bindings/discriminated_oneof.py").read_text("utf-8")
+
+
+def test_unreachable_registry_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", "http://127.0.0.1:9")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["codegen", "--registry", "eventbridge:orders", "--out", "b"], capsys)
+
+    assert code == 3
+    assert err.startswith("error: registry eventbridge:orders")
+    assert not Path("b").exists()

@@ -50,6 +50,7 @@ COMMANDS = {
     "lint": "schemagate.cli.lint",
     "publish": "schemagate.cli.publish",
     "pull": "schemagate.cli.pull",
+    "rules": "schemagate.cli.rules",
 }
 
 

@@ -16,7 +16,8 @@ class Change:
 
     `backward` holds candidate values, at `path` inside an event, that the old schema
     may accept and the new one reject; `forward` the reverse. A direction listed in
-    `suspects` with no candidate that proves it becomes an `unproven` finding.
+    `suspects` with no candidate that proves it becomes an `unproven` finding, unless
+    the change is a `probe`: a speculative check reported only when a witness proves it.
     """
 
     rule: str
@@ -28,6 +29,7 @@ class Change:
     backward: tuple[Any, ...] = ()
     forward: tuple[Any, ...] = ()
     whole_event: bool = field(default=False)
+    probe: bool = False
 
     def candidates(self, direction: Direction) -> tuple[Any, ...]:
         return self.backward if direction is Direction.BACKWARD else self.forward

@@ -283,12 +283,26 @@ def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
                 (*path, name),
             )
         return
+    scratch = walk.scratch()
+    member = (*path, name)
     compare(
-        walk,
+        scratch,
         _catch_all(walk, walk.old, old, name),
         _catch_all(walk, walk.new, new, name),
-        (*path, name),
+        member,
     )
+    walk.seen |= scratch.seen
+    for change in scratch.changes:
+        rule = _ADDITIONAL_RULES.get(change.rule) if change.path == member else None
+        walk.changes.append(dataclasses.replace(change, rule=rule) if rule else change)
+
+
+# A type change of the member no declared property covers is a change of
+# `additionalProperties` itself, reported under that family's rule IDs.
+_ADDITIONAL_RULES = {
+    "type-narrowed": "additional-properties-narrowed",
+    "type-widened": "additional-properties-widened",
+}
 
 
 def _fresh_member(old: Shape, new: Shape) -> str:
@@ -416,7 +430,10 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
     breaks = frozenset(w.direction for w in witnesses)
     rule = get_rule(change.rule)
     checked = breaks & mode.directions
-    severity = rule.severity if checked else Severity.INFO
+    # A change with no suspected direction is advice (a possible rename, an annotation)
+    # and keeps its rule's severity; a suspected break counts only where it is proven.
+    advice = not change.suspects
+    severity = rule.severity if checked or advice else Severity.INFO
     if breaks or not change.suspects:
         yield Finding(
             rule.id,
@@ -428,7 +445,7 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
             tuple(witnesses),
             change.path,
         )
-    if unproven:
+    if unproven and not change.probe:
         gated = frozenset(unproven) & mode.directions
         yield Finding(
             "unproven",

@@ -123,6 +123,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             new.pointer,
             suspects=_suspects(True, False),
             backward=tuple(old.enum),
+            probe=True,
         )
     if new.enum is not None:
         yield Change(
@@ -132,6 +133,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             new.where("enum"),
             suspects=_suspects(False, True),
             forward=tuple(new.enum),
+            probe=True,
         )
     if new.enum is not None:
         yield Change(

@@ -87,7 +87,7 @@ def test_new_v2_passes_as_new(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
     assert code == 0
     assert schemas["OrderPlaced"]["status"] == "unchanged"
-    assert schemas["OrderPlaced.v2"]["status"] == "compatible"
+    assert schemas["OrderPlaced.v2"]["status"] == "new"
     assert rules(schemas["OrderPlaced.v2"]) == ["event-type-version-added"]
 
 
@@ -151,7 +151,7 @@ def test_configured_naming_rule(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
     report = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert {s["name"]: s["status"] for s in report["schemas"]}["OrderPlacedV2"] == "compatible"
+    assert {s["name"]: s["status"] for s in report["schemas"]}["OrderPlacedV2"] == "new"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 It runs after the compatibility comparison, whatever the mode and policy. It blocks a
 change that breaks a field some contract reads, and blocks retiring a version that a
 contract still reads. A new schema that is the next version of a registered event type
-passes as compatible, and a breaking change gets the next version name to publish.
+passes with status new, and a breaking change gets the next version name to publish.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class ContractReview:
         if status is Status.UNREGISTERED:
             previous = self._previous_version(schema.name, registered)
             if previous is not None:
-                status = Status.COMPATIBLE
+                status = Status.NEW
                 findings = [f for f in findings if f.rule != "schema-unregistered"]
                 findings.append(self._version_added(schema.name, previous))
         elif any(f.severity is Severity.ERROR for f in findings):

@@ -7,6 +7,7 @@ schema sends under the tolerant policy.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import random
@@ -60,6 +61,7 @@ class ExampleBuilder:
         self.budget = budget or WorkBudget()
         self.random = random.Random(0)
         self._envelope = _envelope_values(resolver)
+        self._examples: dict[tuple[Any, str | None], Any] = {}
 
     def conj(self, locs: list[Loc] | Conj) -> Conj:
         expanded: list[Loc] = []
@@ -84,7 +86,27 @@ class ExampleBuilder:
         return True
 
     def example(self, conj: Conj, depth: int = 0, *, only_type: str | None = None) -> Any:
-        """Return a small instance valid under every location of `conj`."""
+        """Return a small instance valid under every location of `conj`.
+
+        Results are memoised per conjunction, so building several witnesses in one
+        document validates each member example once. Callers get a deep copy.
+        """
+        key = (_conj_key(conj), only_type)
+        if key in self._examples:
+            found = self._examples[key]
+            if isinstance(found, Unbuildable):
+                raise found
+            return copy.deepcopy(found)
+        try:
+            value = self._first_valid(conj, depth, only_type)
+        except Unbuildable as missing:
+            if depth == 0:
+                self._examples[key] = missing
+            raise
+        self._examples[key] = value
+        return copy.deepcopy(value)
+
+    def _first_valid(self, conj: Conj, depth: int, only_type: str | None) -> Any:
         for candidate in self.candidates(conj, depth, only_type=only_type):
             if self.valid(conj, candidate):
                 return candidate
@@ -263,6 +285,20 @@ class ExampleBuilder:
                 yield generator.xeger(pattern)
             except Exception:
                 return
+
+
+def _conj_key(conj: Conj) -> tuple[Any, ...]:
+    """Identify a conjunction by its pointers and the keys of each location.
+
+    The walk puts booleans ("anything", "nothing") and copies stripped of their
+    unions at real pointers, so the keys tell those apart from the document's node.
+    """
+    return tuple(
+        (pointer, schema if isinstance(schema, bool) else frozenset(schema))
+        if isinstance(schema, bool | dict)
+        else (pointer, repr(schema))
+        for pointer, schema in conj
+    )
 
 
 def _envelope_values(resolver: Resolver) -> dict[str, Any]:

@@ -8,8 +8,8 @@ into a `"null"` type, which is how OpenAPI 3.0 defines it.
 
 from __future__ import annotations
 
-import copy
 import functools
+import json
 from typing import Any
 
 from schemagate.load.document import Dialect, Kind
@@ -90,7 +90,8 @@ class DocumentValidator:
 
 def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
     """Copy the document into the form a reader validates with under `policy`."""
-    view = copy.deepcopy(resolver.data)
+    # A JSON round trip copies parsed documents several times faster than deepcopy.
+    view = json.loads(json.dumps(resolver.data))
     openapi = resolver.document.kind is Kind.OPENAPI3
     for _, schema in _document_schemas(resolver, view):
         if not isinstance(schema, dict):
@@ -130,9 +131,9 @@ def _apply_nullable(schema: dict[str, Any]) -> None:
 class Prover:
     """Check that an event is a witness: valid for one side's reader, invalid for the other's."""
 
-    def __init__(self, old: Resolver, new: Resolver, policy: Policy) -> None:
-        self.old = DocumentValidator(old, policy)
-        self.new = DocumentValidator(new, policy)
+    def __init__(self, old: DocumentValidator, new: DocumentValidator) -> None:
+        self.old = old
+        self.new = new
 
     def proves(self, direction: Direction, instance: Any) -> bool:
         if direction is Direction.BACKWARD:

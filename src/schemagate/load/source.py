@@ -135,15 +135,15 @@ def _plain(data: Any, source: str) -> Any:
 
 
 def _check_depth(data: Any, source: str) -> None:
+    if not isinstance(data, dict | list):
+        return
     stack = [(data, 0)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((item, depth + 1) for item in children if isinstance(item, dict | list))
 
 
 def _first_line(exc: Exception) -> str:

@@ -18,7 +18,7 @@ class Resolver:
         self.document = document
         self.data = _with_synthetic_root(document)
         self._own_ids = _own_ids(document.data)
-        self._anchors = _anchors(_walk_document(document.kind, self.data))
+        self._anchor_index: dict[str, str] | None = None
 
     def lookup(self, pointer: str) -> Any:
         """Return the value at a `#/...` pointer, or raise DocumentError naming it."""
@@ -39,7 +39,9 @@ class Resolver:
             )
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
-            anchor = self._anchors.get(fragment)
+            if self._anchor_index is None:
+                self._anchor_index = _anchors(_walk_document(self.document.kind, self.data))
+            anchor = self._anchor_index.get(fragment)
             if anchor is None:
                 raise DocumentError(
                     self.document.source, f"$ref {ref!r} at {at}: anchor {fragment!r} not found"

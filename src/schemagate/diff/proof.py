@@ -91,7 +91,7 @@ class DocumentValidator:
 def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
     """Copy the document into the form a reader validates with under `policy`."""
     # A JSON round trip copies parsed documents several times faster than deepcopy.
-    view = json.loads(json.dumps(resolver.data))
+    view: dict[str, Any] = json.loads(json.dumps(resolver.data))
     openapi = resolver.document.kind is Kind.OPENAPI3
     for _, schema in _document_schemas(resolver, view):
         if not isinstance(schema, dict):

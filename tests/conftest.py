@@ -8,6 +8,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,3 +148,29 @@ def reset_emulator_requests(url: str) -> None:
     request = urllib.request.Request(f"{url}/_emulator/requests", method="DELETE")
     with urllib.request.urlopen(request, timeout=10):
         pass
+
+
+@contextmanager
+def serving_emulator(*faults: str, latency_ms: int = 0, slow_ms: int = 5000) -> Iterator[str]:
+    """Serve an in-memory emulator with faults on a thread of this process; yield its URL."""
+    import threading
+
+    from schemagate.emulator.faults import build_middlewares, parse_fault
+    from schemagate.emulator.server import create_server
+
+    middlewares = build_middlewares(
+        [parse_fault(text) for text in faults], latency_ms=latency_ms, slow_ms=slow_ms
+    )
+    server, store = create_server(middlewares=middlewares)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        if any(text.startswith("slow") for text in faults):
+            # Replies the client gave up on are still sleeping; let them end first.
+            time.sleep(slow_ms / 1000 + 0.2)
+        store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -51,6 +52,14 @@ class EmulatorServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], application: Application) -> None:
         super().__init__(address, _RequestHandler)
         self.application = application
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log a client that hung up (after a timeout of its own) in one line."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("client %s closed the connection early: %s", client_address, error)
+            return
+        logger.exception("request from %s failed in the emulator", client_address)
 
     @property
     def url(self) -> str:

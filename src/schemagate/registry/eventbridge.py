@@ -314,7 +314,12 @@ class EventBridgeRegistry:
         return f"{code or 'error'} (HTTP {status}): {message}"
 
     def _botocore_problem(self, exc: Exception) -> str:
-        from botocore.exceptions import EndpointConnectionError, NoCredentialsError, NoRegionError
+        from botocore.exceptions import (
+            EndpointConnectionError,
+            NoCredentialsError,
+            NoRegionError,
+            ReadTimeoutError,
+        )
 
         if isinstance(exc, NoCredentialsError):
             return (
@@ -332,6 +337,13 @@ class EventBridgeRegistry:
             return (
                 f"cannot connect to {endpoint}{attempts}; "
                 "check the network and AWS_ENDPOINT_URL_SCHEMAS"
+            )
+        if isinstance(exc, ReadTimeoutError):
+            endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))
+            attempts = "" if self._attempts is None else f" in all {self._attempts} attempt(s)"
+            return (
+                f"timed out waiting for a reply from {endpoint}{attempts}; retry later, or "
+                f"raise {READ_TIMEOUT_VARIABLE} (now {_read_timeout():g} s)"
             )
         # botocore 1.44 formats its credential errors from the provider and setting names,
         # not from key values, so the message is safe to print.

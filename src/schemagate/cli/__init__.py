@@ -6,6 +6,7 @@ import importlib
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -101,12 +102,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SchemagateError as exc:
         if _traceback_requested(args):
-            raise
+            # The traceback comes first, and the exit code stays the documented one.
+            traceback.print_exc(file=sys.stderr)
         click.echo(f"error: {exc}", err=True)
         return exc.exit_code
     except Exception as exc:
         if _traceback_requested(args):
-            raise
+            traceback.print_exc(file=sys.stderr)
+            return EXIT_INTERNAL
         logger.debug("internal error", exc_info=True)
         click.echo(
             f"error: internal error ({type(exc).__name__}: {exc}); "

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,6 +18,7 @@ import pytest
 from schemagate.cli import main
 from schemagate.errors import EXIT_REGISTRY, EXIT_USAGE
 from schemagate.registry.snapshot import SnapshotRegistry
+from tests.conftest import make_schemas_client, running_emulator
 
 SECRET_KEY = "fakeSecretKeyValue0123456789"
 
@@ -206,3 +212,86 @@ def test_pull_unreachable_endpoint_exits_3(
     assert SECRET_KEY not in stderr
     # A generous bound for three attempts with standard-mode backoff.
     assert elapsed < 15
+
+
+def test_refresh_diff_is_new_version_only(
+    populated_registry: str, schemas_client: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "snapshot"
+    uri = f"eventbridge:{populated_registry}"
+    assert main(["pull", "--registry", uri, "--out", str(out)]) == 0
+    before = _tree(out)
+    schemas_client.update_schema(
+        RegistryName=populated_registry, SchemaName="orders@OrderPlaced", Content='{"v": 3}'
+    )
+
+    assert main(["pull", "--registry", uri, "--out", str(out)]) == 0
+
+    after = _tree(out)
+    changed = {name for name in before.keys() & after.keys() if before[name] != after[name]}
+    assert after.keys() - before.keys() == {"orders@OrderPlaced/3.json"}
+    assert before.keys() - after.keys() == set()
+    assert changed == {"snapshot.json"}
+    assert after["orders@OrderPlaced/3.json"] == b'{"v": 3}'
+    old_index = json.loads(before["snapshot.json"])
+    new_index = json.loads(after["snapshot.json"])
+    added = new_index["schemas"]["orders@OrderPlaced"]["versions"].pop("3")
+    assert new_index == old_index
+    assert added["file"] == "orders@OrderPlaced/3.json"
+    assert added["type"] == "JSONSchemaDraft4"
+    # In the text diff only the new entry is added; at most the line closing the entry
+    # before it changes, to gain a comma.
+    diff = list(
+        difflib.unified_diff(
+            before["snapshot.json"].decode().splitlines(),
+            after["snapshot.json"].decode().splitlines(),
+            lineterm="",
+            n=0,
+        )
+    )
+    removed = [line for line in diff if line.startswith("-") and not line.startswith("---")]
+    assert [line.replace(" ", "") for line in removed] in ([], ["-}"])
+    assert list(new_index["schemas"]["many"]["versions"]) == [str(n) for n in range(1, 12)]
+
+
+def test_killed_pull_keeps_old_snapshot(tmp_path: Path) -> None:
+    out = tmp_path / "snapshot"
+    with running_emulator("--latency-ms", "20") as url:
+        client = make_schemas_client(url)
+        client.create_registry(RegistryName="slow")
+        for n in range(30):
+            client.create_schema(
+                RegistryName="slow", SchemaName=f"s{n:02}", Type="OpenApi3", Content="{}"
+            )
+        env = {**os.environ, "AWS_ENDPOINT_URL_SCHEMAS": url}
+        command = [sys.executable, "-m", "schemagate", "pull", "--registry", "eventbridge:slow"]
+        subprocess.run([*command, "--out", str(out)], env=env, check=True, timeout=60)
+        before = _tree(out)
+        # Large new versions, so that writing the staging folder takes a while.
+        large = json.dumps({"padding": "x" * 90_000})
+        for n in range(30):
+            client.update_schema(RegistryName="slow", SchemaName=f"s{n:02}", Content=large)
+
+        # One request at a time with 20 ms each makes the second pull take seconds; the
+        # kill lands as soon as its staging folder appears, while it writes 2.7 MB.
+        pulling = subprocess.Popen(
+            [*command, "--jobs", "1", "--out", str(out)], env=env, stderr=subprocess.DEVNULL
+        )
+        staged = _wait_for_staging(tmp_path, out.name, seconds=30)
+        os.kill(pulling.pid, signal.SIGKILL)
+        pulling.wait(timeout=10)
+
+    assert staged
+    assert pulling.returncode == -signal.SIGKILL
+    assert _tree(out) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(f".{out.name}.")]
+    assert all(not name.startswith(f".{out.name}.old.") for name in leftovers)
+
+
+def _wait_for_staging(parent: Path, name: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(p.name.startswith(f".{name}.") for p in parent.iterdir()):
+            return True
+        time.sleep(0.0005)
+    return False

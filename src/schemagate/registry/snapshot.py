@@ -11,9 +11,12 @@ folder. Nothing in the index records when the pull ran.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,15 +220,28 @@ def _write_tree(staging: Path, registry_name: str, versions: list[SchemaVersion]
             meta["created"] = item.created
         if item.description is not None:
             meta["description"] = item.description
-        schemas.setdefault(item.name, {"versions": {}})["versions"][item.version] = meta
+        ordered_meta = {key: meta[key] for key in sorted(meta)}
+        schemas.setdefault(item.name, {"versions": {}})["versions"][item.version] = ordered_meta
     index = {"format_version": FORMAT_VERSION, "registry": registry_name, "schemas": schemas}
-    text = json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Names and metadata keys sort as text, versions as integers, so a new version adds
+    # lines at the end of its schema's entry instead of between "1" and "2".
+    text = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
     (staging / INDEX_NAME).write_text(text, encoding="utf-8")
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
+    """Put the staged folder at `out`, so that `out` always holds a complete snapshot.
+
+    Where the kernel can exchange two paths in one step (Linux renameat2), a process
+    killed at any moment leaves either the old or the new snapshot at `out`. Elsewhere
+    the old folder is renamed aside first, and a kill between the two renames leaves it
+    under a hidden `.NAME.old.*` name beside `out`.
+    """
     if not out.exists():
         os.replace(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging)
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
     os.rmdir(retired)
@@ -236,3 +252,26 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         os.replace(retired, out)
         raise
     shutil.rmtree(retired)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with renameat2; False where that is not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))

@@ -453,8 +453,8 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
     rule = get_rule(change.rule)
     checked = breaks & mode.directions
     # A change with no suspected direction is advice (a possible rename, an annotation)
-    # and keeps its rule's severity; a suspected break counts only where it is proven.
-    advice = not change.suspects
+    # and keeps a warning or info severity; an error needs a proven break.
+    advice = not change.suspects and rule.severity is not Severity.ERROR
     severity = rule.severity if checked or advice else Severity.INFO
     if breaks or not change.suspects:
         yield Finding(

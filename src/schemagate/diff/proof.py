@@ -72,9 +72,20 @@ class DocumentValidator:
             schema = self._lookup(pointer)
             if without_unions and isinstance(schema, dict):
                 schema = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
-            validator = self._root.evolve(schema=schema)
+            validator = self._root.evolve(schema=schema, _resolver=self._scope(pointer))
             self._local[(pointer, without_unions)] = validator
         return bool(validator.is_valid(instance))
+
+    def _scope(self, pointer: str) -> Any:
+        """Return jsonschema's reference resolver in the base URI scope of `pointer`.
+
+        A subschema under an `id`/`$id` resolves relative references against that id,
+        so a validator for it must start in that scope rather than at the root's.
+        """
+        root_resolver = self._root._resolver
+        if pointer in ("#", "") or not self.resolver.embeds_resources:
+            return root_resolver
+        return root_resolver.lookup(pointer).resolver
 
     def _lookup(self, pointer: str) -> Any:
         node: Any = self.view

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from schemagate.errors import DocumentError
 from schemagate.load.document import SYNTHETIC_ROOT, Kind, SchemaDocument
-from schemagate.resolve.keywords import escape, unescape, walk_schemas
+from schemagate.resolve.keywords import child_schemas, escape, unescape, walk_schemas
 
 
 class Resolver:
@@ -19,6 +19,17 @@ class Resolver:
         self.data = _with_synthetic_root(document)
         self._own_ids = _own_ids(document.data)
         self._anchor_index: dict[str, str] | None = None
+        self._scope_index: tuple[dict[str, str], dict[str, str]] | None = None
+
+    @property
+    def embeds_resources(self) -> bool:
+        """True when subschemas declare absolute ids that start their own URI scope."""
+        return bool(self._scopes()[1])
+
+    def _scopes(self) -> tuple[dict[str, str], dict[str, str]]:
+        if self._scope_index is None:
+            self._scope_index = _scopes(self.document, self.data)
+        return self._scope_index
 
     def lookup(self, pointer: str) -> Any:
         """Return the value at a `#/...` pointer, or raise DocumentError naming it."""
@@ -29,6 +40,9 @@ class Resolver:
 
     def target(self, ref: str, at: str) -> str:
         """Return the local pointer a `$ref` found at pointer `at` refers to."""
+        embedded = self._embedded_target(ref, at)
+        if embedded is not None:
+            return embedded
         base, _, fragment = ref.partition("#")
         if base and base.rstrip("/") not in self._own_ids:
             kind = "remote" if "://" in base else "file"
@@ -59,6 +73,36 @@ class Resolver:
             f"$ref {ref!r} at {at} points to nothing (dangling reference); fix the pointer "
             "or add the missing definition",
         )
+
+    def _embedded_target(self, ref: str, at: str) -> str | None:
+        """Resolve a reference to a schema embedded under its own `id`/`$id`, if any.
+
+        The reference is resolved against the base URI in scope at `at`, as each draft
+        defines it; a reference to a resource the document does not embed returns None.
+        """
+        resources = self._scopes()[1]
+        if not resources:
+            return None
+        uri = urljoin(self._base_at(at), ref)
+        resource, _, fragment = uri.partition("#")
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            return resources.get(uri)
+        pointer = resources.get(resource)
+        if pointer is None:
+            return None
+        target = pointer + fragment
+        found, _ = self._find(target)
+        return target if found else None
+
+    def _base_at(self, pointer: str) -> str:
+        while True:
+            base = self._scopes()[0].get(pointer)
+            if base is not None:
+                return base
+            if "/" not in pointer:
+                return ""
+            pointer = pointer.rsplit("/", 1)[0]
 
     def resolve(self, pointer: str, schema: Any) -> tuple[str, Any]:
         """Follow a chain of `$ref`s whose siblings are ignored, detecting cycles."""
@@ -165,3 +209,36 @@ def _anchors(nodes: Iterator[tuple[str, Any]]) -> dict[str, str]:
             if isinstance(value, str) and value.startswith("#") and len(value) > 1:
                 anchors.setdefault(value[1:], where)
     return anchors
+
+
+def _scopes(
+    document: SchemaDocument, data: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Map schema pointers to the base URI in scope there, and embedded URIs to pointers.
+
+    Only schemas that declare an absolute or relative `id` (draft 4) or `$id` (draft 6
+    on) start a new scope, and an id next to a `$ref` that overrides its siblings
+    (drafts 4 to 7) is ignored with them. Plain-name fragments (`#foo`) are recorded with their
+    resource URI so that `other.json#foo` resolves too.
+    """
+    bases: dict[str, str] = {}
+    resources: dict[str, str] = {}
+    ignore_ref_siblings = document.dialect.ref_overrides_siblings
+    stack = [(pointer, schema, "") for pointer, schema in _schema_roots(document.kind, data)]
+    while stack:
+        pointer, schema, base = stack.pop()
+        if isinstance(schema, dict) and not (ignore_ref_siblings and "$ref" in schema):
+            declared = schema.get("$id", schema.get("id"))
+            if isinstance(declared, str) and declared:
+                uri = urljoin(base, declared)
+                resource, _, fragment = uri.partition("#")
+                if fragment and not fragment.startswith("/"):
+                    resources.setdefault(uri, pointer)
+                elif resource:
+                    base = resource
+                    resources.setdefault(resource, pointer)
+                    bases[pointer] = base
+        stack.extend((where, child, base) for where, child in child_schemas(schema, pointer))
+    if not any("://" in uri for uri in resources):
+        return {}, {}
+    return bases, resources

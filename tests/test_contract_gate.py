@@ -262,3 +262,29 @@ def test_detail_only_schema_reads_detail_paths(
     rules = [f["rule"] for f in schema_report(report, "PaymentCaptured")["findings"]]
     assert code == 1
     assert "contract-field-removed" in rules
+
+
+def test_contract_paths_resolve_by_origin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = renamed_gift_message()
+    project = tmp_path / "project"
+    registry = write_registry(project / "snapshot", {"OrderPlaced": [old]})
+    schemas = write_schemas(project / "schemas", {"OrderPlaced": new})
+    config = project / "schemagate.toml"
+    config.write_text('contracts = "file:contracts"\n', encoding="utf-8")
+    write_contract(project / "contracts" / "a.json", "billing", {"*": ["detail.giftMessage"]})
+    write_contract(tmp_path / "here.json", "audit", {"*": ["detail.giftMessage"]})
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", str(schemas), "--registry", registry, "--config", str(config)]
+
+    configured = main([*argv, "--format", "json"])
+    configured_report = capsys.readouterr().out
+    given = main([*argv, "--contracts", "file:here.json", "--format", "json"])
+    given_report = capsys.readouterr().out
+
+    assert configured == 1
+    assert "consumer 'billing'" in configured_report
+    assert given == 1
+    assert "consumer 'audit'" in given_report
+    assert "consumer 'billing'" not in given_report

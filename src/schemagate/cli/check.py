@@ -110,7 +110,7 @@ def command(
     registry = _open_baseline(against or registry_uri, settings, files)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
-    review = contract_review(contracts_uri or settings.contracts, registry, settings)
+    review = contract_review(contracts_uri, registry, settings)
     result = check_schemas(
         files, registry, mode, policy, settings.names, settings.base, review=review, since=since
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from schemagate.config import Settings
 from schemagate.contracts.locate import selector_matches
@@ -187,10 +188,15 @@ def _info(rule_id: str, message: str) -> Finding:
     return Finding(rule.id, rule.severity, frozenset(), None, None, message)
 
 
-def contract_review(uri: str, registry: Registry, settings: Settings) -> ContractReview:
-    """Build the contract stage from a contracts location and the settings."""
+def contract_review(uri: str | None, registry: Registry, settings: Settings) -> ContractReview:
+    """Build the contract stage from a contracts location and the settings.
+
+    A `uri` given on the command line resolves relative paths against the working
+    folder, and the configured one (used when `uri` is None) against the settings file.
+    """
     from schemagate.contracts.store import load_contracts
 
-    contracts = load_contracts(uri, registry, settings.base)
+    base = Path.cwd() if uri is not None else settings.base
+    contracts = load_contracts(uri or settings.contracts, registry, base)
     naming = VersionNaming(settings.version_naming or DEFAULT_TEMPLATE)
     return ContractReview(tuple(contracts), naming)

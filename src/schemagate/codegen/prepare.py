@@ -219,12 +219,17 @@ class _RefRenamer:
         result = {k: v for k, v in value.items() if not k.startswith("x-")}
         mapping = value.get("mapping")
         if isinstance(mapping, dict):
+            # OpenAPI allows a bare component name as well as a reference.
             result["mapping"] = {
-                tag: self.rename(ref, pointer) if ref.startswith("#") else ref
+                tag: self.rename(_mapping_ref(ref), pointer)
                 for tag, ref in mapping.items()
                 if isinstance(ref, str)
             }
         return result
+
+
+def _mapping_ref(value: str) -> str:
+    return value if value.startswith("#") else COMPONENTS_PREFIX + escape(value)
 
 
 def _with_required_properties(schema: dict[str, Any]) -> dict[str, Any]:

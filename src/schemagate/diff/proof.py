@@ -14,8 +14,8 @@ from typing import Any
 
 from schemagate.load.document import Dialect, Kind
 from schemagate.modes import Direction, Policy
-from schemagate.resolve.keywords import walk_schemas
-from schemagate.resolve.refs import Resolver
+from schemagate.resolve.keywords import unescape, walk_schemas
+from schemagate.resolve.refs import METASCHEMA_ROOT, Resolver
 
 _SCHEMA_URIS = {
     Dialect.DRAFT4: "http://json-schema.org/draft-04/schema#",
@@ -83,6 +83,12 @@ class DocumentValidator:
         so a validator for it must start in that scope rather than at the root's.
         """
         root_resolver = self._root._resolver
+        if pointer.startswith(f"#/{METASCHEMA_ROOT}/"):
+            # jsonschema crawls no unknown keyword, so a mounted metaschema is looked up
+            # under its own URI, which jsonschema's registry holds.
+            uri, _, rest = pointer[len(METASCHEMA_ROOT) + 3 :].partition("/")
+            target = f"{unescape(uri)}#/{rest}" if rest else f"{unescape(uri)}#"
+            return root_resolver.lookup(target).resolver
         if pointer in ("#", "") or not self.resolver.embeds_resources:
             return root_resolver
         return root_resolver.lookup(pointer).resolver

@@ -1,4 +1,6 @@
-"""Local `$ref` resolution. Remote and file references are rejected, never fetched."""
+"""Local `$ref` resolution. Remote and file references are rejected, never fetched, except
+the draft 4, 6 and 7 metaschemas, which jsonschema ships and which are mounted locally.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +11,17 @@ from urllib.parse import unquote, urljoin
 from schemagate.errors import DocumentError
 from schemagate.load.document import SYNTHETIC_ROOT, Kind, SchemaDocument
 from schemagate.resolve.keywords import child_schemas, escape, unescape, walk_schemas
+
+# Where referenced draft metaschemas are mounted in the resolver's copy of a document.
+METASCHEMA_ROOT = "x-schemagate-metaschemas"
+# Metaschemas that are single documents; later drafts split theirs into vocabularies.
+METASCHEMA_URIS = frozenset(
+    {
+        "http://json-schema.org/draft-04/schema",
+        "http://json-schema.org/draft-06/schema",
+        "http://json-schema.org/draft-07/schema",
+    }
+)
 
 
 class Resolver:
@@ -163,11 +176,35 @@ class Resolver:
 
 
 def _with_synthetic_root(document: SchemaDocument) -> dict[str, Any]:
+    data = document.data
+    mounted = _referenced_metaschemas(document)
+    if mounted:
+        data = {**data, METASCHEMA_ROOT: mounted}
     if document.root_pointer != f"#/{SYNTHETIC_ROOT}":
-        return document.data
+        return data
     names = sorted(document.data["components"]["schemas"])
     union = {"anyOf": [{"$ref": f"#/components/schemas/{escape(name)}"} for name in names]}
-    return {**document.data, SYNTHETIC_ROOT: union}
+    return {**data, SYNTHETIC_ROOT: union}
+
+
+def _referenced_metaschemas(document: SchemaDocument) -> dict[str, Any]:
+    """Return the draft metaschemas the document refers to, keyed by their URI.
+
+    The metaschemas ship with jsonschema, so a reference to one is resolved locally
+    like a bundled definition rather than fetched.
+    """
+    from jsonschema.validators import validator_for
+
+    found: dict[str, Any] = {}
+    for _, schema in _walk_document(document.kind, document.data):
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if not isinstance(ref, str):
+            continue
+        uri = ref.partition("#")[0].rstrip("/")
+        if uri.replace("https://", "http://") in METASCHEMA_URIS and uri not in found:
+            validator = validator_for({"$schema": uri.replace("https://", "http://") + "#"})
+            found[uri] = validator.META_SCHEMA
+    return found
 
 
 def _own_ids(data: dict[str, Any]) -> set[str]:
@@ -180,15 +217,19 @@ def _own_ids(data: dict[str, Any]) -> set[str]:
 
 
 def _schema_roots(kind: Kind, data: dict[str, Any]) -> list[tuple[str, Any]]:
+    mounted = [
+        (f"#/{METASCHEMA_ROOT}/{escape(uri)}", schema)
+        for uri, schema in data.get(METASCHEMA_ROOT, {}).items()
+    ]
     if kind is not Kind.OPENAPI3:
-        return [("#", data)]
+        return [("#", data), *mounted]
     components = data["components"]["schemas"]
     roots = [
         (f"#/components/schemas/{escape(name)}", schema) for name, schema in components.items()
     ]
     if SYNTHETIC_ROOT in data:
         roots.append((f"#/{SYNTHETIC_ROOT}", data[SYNTHETIC_ROOT]))
-    return roots
+    return [*roots, *mounted]
 
 
 def _walk_document(kind: Kind, data: dict[str, Any]) -> Iterator[tuple[str, Any]]:

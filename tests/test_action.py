@@ -77,6 +77,44 @@ def test_action_yml_matches_published_schema() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def readme_yaml_block(containing: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    return next(block for block in blocks if containing in block)
+
+
+def test_readme_workflow_matches_published_schema(tmp_path: Path) -> None:
+    workflow = tmp_path / "schemas.yml"
+    workflow.write_text(readme_yaml_block("jobs:"), encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "aws-actions/configure-aws-credentials@" in workflow.read_text(encoding="utf-8")
+
+
+def test_readme_pre_commit_config_is_valid(tmp_path: Path) -> None:
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(readme_yaml_block("repos:"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_action_declares_kebab_case_inputs() -> None:
     action = load_action()
     assert set(action["inputs"]) == INPUTS

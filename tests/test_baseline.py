@@ -137,3 +137,10 @@ def test_registry_and_against_together_exit_2(
     code, _, err = check(capsys, "--against", "git:main", "--registry", "dir:x", "schemas")
     assert code == 2
     assert err == "error: pass either --registry or --against, not both\n"
+
+
+def test_text_report_names_the_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--against", "git:main", "schemas"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("Order: breaking (compared with git:main)\n")

@@ -49,13 +49,15 @@ def render_diff(result: DiffResult, source: str, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _schema_line(schema: SchemaResult, color: bool) -> str:
+def _schema_line(schema: SchemaResult, color: bool, registry: str) -> str:
     status = schema.status.value
     if color:
         status = click.style(status, fg="green" if schema.ok else "red", bold=True)
-    version = (
-        f" (registered version {schema.registered_version})" if schema.registered_version else ""
-    )
+    version = ""
+    if registry.startswith("git:") and schema.registered_version:
+        version = f" (compared with {registry})"
+    elif schema.registered_version:
+        version = f" (registered version {schema.registered_version})"
     return f"{schema.name}: {status}{version}"
 
 
@@ -64,7 +66,7 @@ def render_check(result: CheckResult, color: bool) -> str:
     if result.allowed_breaking:
         lines.append(f"breaking findings lowered to warnings: {result.allowed_breaking}")
     for schema in result.schemas:
-        lines.append(_schema_line(schema, color))
+        lines.append(_schema_line(schema, color, result.registry))
         for finding in schema.findings:
             lines.extend("  " + line for line in render_finding(finding, schema.path, color))
     counts = {status: sum(1 for s in result.schemas if s.status is status) for status in Status}

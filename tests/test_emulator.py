@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import (
+    emulator_requests,
     make_schemas_client,
     read_emulator_url,
     running_emulator,
@@ -425,3 +426,54 @@ def test_invalid_limit_rejected(emulator_url: str, registry_name: str, limit: st
     assert error.value.code == 400
     assert error.value.headers["x-amzn-ErrorType"] == "BadRequestException"
     error.value.close()
+
+
+def test_fault_option_throttles_named_operation() -> None:
+    with running_emulator("--fault", "throttle@ListSchemas", "--fault-seed", "3") as url:
+        client = make_schemas_client(url)
+        client.create_registry(RegistryName="r")
+        with pytest.raises(ClientError) as error:
+            client.list_schemas(RegistryName="r")
+        described = client.describe_registry(RegistryName="r")
+        counts = emulator_requests(url)
+
+    assert _error_code(error) == "TooManyRequestsException"
+    assert _status(error) == 429
+    assert described["RegistryName"] == "r"
+    assert counts == {"CreateRegistry": 1, "DescribeRegistry": 1, "ListSchemas": 1}
+
+
+@pytest.mark.parametrize("fault", ["flood", "throttle:1.5", "stale:first=x", "error@"])
+def test_invalid_fault_option_rejected(fault: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "schemagate", "emulator", "--fault", fault],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert completed.returncode == 2
+    assert (
+        f"invalid fault {fault!r}" in completed.stderr or "invalid fault rate" in completed.stderr
+    )
+    assert "Traceback" not in completed.stderr
+
+
+def test_fault_rate_is_reproducible_per_seed() -> None:
+    from schemagate.emulator.faults import FaultInjector, parse_fault
+    from schemagate.emulator.wire import Request, Response
+
+    def outcomes(seed: int) -> list[int]:
+        injector = FaultInjector([parse_fault("error:0.5")], seed=seed)
+        return [
+            injector(
+                Request("GET", ("v1", "registries", "name", f"r{n}")), lambda _: Response(200)
+            ).status
+            for n in range(40)
+        ]
+
+    first, again, other = outcomes(1), outcomes(1), outcomes(2)
+
+    assert first == again
+    assert first != other
+    assert 5 < first.count(500) < 35

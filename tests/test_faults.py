@@ -1,9 +1,9 @@
 """The gate against an emulator that injects faults: bounded retries, then exit 3.
 
 Every fault is limited to one operation, so the registry can be set up through the
-others. With `RATE` 1 every attempt fails and the run must end with one `error:` line
-that names the registry and the failed call; with `first=1` only the first attempt of
-each request fails and the run must pass.
+others. With `RATE` 1 every attempt fails, and the run must end with one `error:` line
+that names the registry and the failed call. With `first=1` only the first attempt of
+each request fails, and the run must pass.
 """
 
 from __future__ import annotations

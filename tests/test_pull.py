@@ -272,7 +272,7 @@ def test_killed_pull_keeps_old_snapshot(tmp_path: Path) -> None:
         for n in range(30):
             client.update_schema(RegistryName="slow", SchemaName=f"s{n:02}", Content=large)
 
-        # One request at a time with 20 ms each makes the second pull take seconds; the
+        # One request at a time with 20 ms each makes the second pull take seconds. The
         # kill lands as soon as its staging folder appears, while it writes 2.7 MB.
         pulling = subprocess.Popen(
             [*command, "--jobs", "1", "--out", str(out)], env=env, stderr=subprocess.DEVNULL

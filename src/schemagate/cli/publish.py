@@ -70,7 +70,7 @@ def command(
 
     Runs the same gate as `check` against the latest registered versions and writes
     nothing when it fails. Unchanged schemas create no version. Right before each write
-    the latest version is read again; if another writer published a version the gate
+    the latest version is read again. If another writer published a version the gate
     did not check, that schema and the rest are not written.
 
     Exits 0 when everything was published (or would be, with --dry-run), 1 when the gate

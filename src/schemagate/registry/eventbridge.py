@@ -334,9 +334,12 @@ class EventBridgeRegistry:
         if isinstance(exc, EndpointConnectionError):
             endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))
             attempts = "" if self._attempts is None else f" after {self._attempts} attempt(s)"
+            client = getattr(self, "_client", None)
+            region = getattr(getattr(client, "meta", None), "region_name", None)
             return (
-                f"cannot connect to {endpoint}{attempts}; "
-                "check the network and AWS_ENDPOINT_URL_SCHEMAS"
+                f"cannot connect to {endpoint}{attempts}; check the network, the region "
+                f"({region or 'not set'}, from AWS_REGION or AWS_DEFAULT_REGION) and "
+                "AWS_ENDPOINT_URL_SCHEMAS"
             )
         if isinstance(exc, ReadTimeoutError):
             endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))

@@ -1,10 +1,10 @@
 """Register local schemas after the gate passes, and never over another writer's version.
 
-The order is: gate every local schema against the latest registered version; stop with
-nothing written when any schema fails; then, for each schema whose content changed,
-re-read the latest version with a fresh DescribeSchema call right before the write. A
-version the gate did not see means another writer published in between, so that schema
-and every later one is left alone and the conflict is reported.
+First every local schema is gated against the latest registered version, and nothing is
+written when any schema fails. Then, for each schema whose content changed, a fresh
+DescribeSchema call reads the latest version again right before the write. A version
+the gate did not see means another writer published in between, so that schema and
+every later one is left alone and the conflict is reported.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Write:
 
 @dataclass
 class PublishResult:
-    """What publish checked, what it created (or would create) and what stopped it."""
+    """Outcome of a publish: the gate result, the versions created or planned, any conflict."""
 
     registry: str
     dry_run: bool

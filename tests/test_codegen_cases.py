@@ -21,8 +21,8 @@ PACKAGE = "case_events"
 WEIRD = "\"\"\" ' ''' \\ \n import os; os.system('echo pwned') # \r\n}}{{ %s"
 
 
-def load_events(case: str) -> dict[str, list[Any]]:
-    events: dict[str, list[Any]] = json.loads((CASES / case / "events.json").read_text("utf-8"))
+def load_events(case: str) -> dict[str, Any]:
+    events: dict[str, Any] = json.loads((CASES / case / "events.json").read_text("utf-8"))
     return events
 
 
@@ -64,7 +64,9 @@ def test_case_accepts_valid_and_rejects_invalid(
         assert result["ok"], (event, result)
     for event, result in zip(events["invalid"], report["invalid"], strict=True):
         assert not result["ok"], event
-    assert report["routed"] == [case] * len(events["valid"])
+    # A schema without a fixed source or detail-type is in MODELS but not routable.
+    routed = case if events.get("routed", True) else None
+    assert report["routed"] == [routed] * len(events["valid"])
 
 
 def test_unknown_event_type_raises_lookup_error(imported: Any) -> None:
@@ -138,6 +140,18 @@ def test_component_names_become_distinct_classes(
     assert module.OrderItem8b7a74.model_fields["code"].is_required()
     assert module.PriceUSD.model_fields["cents"].is_required()
     assert module.BaseModelModel.__mro__[1].__name__ == "BaseModel"
+
+
+def test_pydantic_attribute_names_round_trip(imported: Any) -> None:
+    model = imported.MODELS["pydantic_names"]
+    event = load_events("pydantic_names")["valid"][0]
+    parsed = model.model_validate(event)
+
+    assert parsed.model_dump(mode="json", by_alias=True) == event
+    assert model.model_fields["class_"].alias == "class"
+    assert model.model_fields["model_config_"].alias == "model_config"
+    assert model.model_fields["field_model_dump"].alias == "model_dump"
+    assert parsed.datetime.year == 2026
 
 
 def test_hostile_text_stays_plain_data(

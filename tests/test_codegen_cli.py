@@ -199,3 +199,19 @@ def test_unreachable_registry_exits_3(
     assert code == 3
     assert err.startswith("error: registry eventbridge:orders")
     assert not Path("b").exists()
+
+
+def test_configured_registry_and_names(snapshot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("schemagate.toml").write_text(
+        'registry = "dir:snap"\n\n[names]\n"payment" = "PaymentCaptured"\n', encoding="utf-8"
+    )
+    shutil.copy(CASES / "discriminated_oneof" / "schema.json", "payment.json")
+    registry_code, _, _ = run(["codegen", "--out", "from_registry"], capsys)
+    files_code, _, _ = run(["codegen", "payment.json", "--out", "from_files"], capsys)
+    lock = json.loads(Path("from_files/schemagate-codegen.lock").read_text("utf-8"))
+
+    assert registry_code == 0
+    assert Path("from_registry/category.py").is_file()
+    assert files_code == 0
+    assert lock["files"]["payment_captured.py"]["schema"] == "PaymentCaptured"
+    assert lock["files"]["payment_captured.py"]["path"] == "payment.json"

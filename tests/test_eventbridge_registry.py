@@ -88,7 +88,9 @@ def test_unknown_registry_raises(emulator_url: str, call: str) -> None:
         getattr(registry, call)(*arguments)
 
     assert "eventbridge:no-such-registry" in str(error.value)
-    assert "not found" in str(error.value)
+    assert "registry 'no-such-registry' not found in us-east-1 for this account" in str(
+        error.value
+    )
 
 
 def test_create_existing_raises_conflict(emulator_url: str, registry_name: str) -> None:

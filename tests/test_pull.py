@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from schemagate.cli import main
+from schemagate.cli.progress import progress_bar
 from schemagate.errors import EXIT_REGISTRY, EXIT_USAGE
 from schemagate.registry.snapshot import SnapshotRegistry
 from tests.conftest import make_schemas_client, running_emulator
@@ -295,3 +296,21 @@ def _wait_for_staging(parent: Path, name: str, seconds: float) -> bool:
             return True
         time.sleep(0.0005)
     return False
+
+
+@pytest.mark.parametrize(
+    ("terminal", "total", "drawn"), [(True, 40, True), (False, 40, False), (True, 5, False)]
+)
+def test_progress_bar_only_on_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any, terminal: bool, total: int, drawn: bool
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+
+    with progress_bar(total, "reading versions") as advance:
+        for _ in range(total):
+            advance(1)
+
+    stderr = capsys.readouterr().err
+    assert ("reading versions" in stderr) is drawn
+    if drawn:
+        assert "100%" in stderr

@@ -304,14 +304,21 @@ class EventBridgeRegistry:
         status = metadata.get("HTTPStatusCode")
         attempts = int(metadata.get("RetryAttempts", 0)) + 1
         if code == "NotFoundException":
+            region = self._region() or "the configured region"
             return (
-                f"registry {self.registry_name!r} not found in this account and region; "
-                "check the name and AWS_DEFAULT_REGION, or create the registry"
+                f"registry {self.registry_name!r} not found in {region} for this account; "
+                "check the name, the region (AWS_REGION or AWS_DEFAULT_REGION) and the "
+                "account, or create the registry"
             )
         if code in _THROTTLING_CODES or status == 429:
             return f"throttled ({code}) after {attempts} attempt(s); retry later"
         message = _one_line(str(response.get("Error", {}).get("Message", "")))
         return f"{code or 'error'} (HTTP {status}): {message}"
+
+    def _region(self) -> str | None:
+        meta = getattr(getattr(self, "_client", None), "meta", None)
+        region = getattr(meta, "region_name", None)
+        return region if isinstance(region, str) else None
 
     def _botocore_problem(self, exc: Exception) -> str:
         from botocore.exceptions import (
@@ -334,8 +341,7 @@ class EventBridgeRegistry:
         if isinstance(exc, EndpointConnectionError):
             endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))
             attempts = "" if self._attempts is None else f" after {self._attempts} attempt(s)"
-            client = getattr(self, "_client", None)
-            region = getattr(getattr(client, "meta", None), "region_name", None)
+            region = self._region()
             return (
                 f"cannot connect to {endpoint}{attempts}; check the network, the region "
                 f"({region or 'not set'}, from AWS_REGION or AWS_DEFAULT_REGION) and "

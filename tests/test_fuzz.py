@@ -12,6 +12,7 @@ import os
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,6 +111,12 @@ def shuffled(value: Any, rng: random.Random) -> Any:
 
 def document(schema: dict[str, Any]) -> dict[str, Any]:
     return {"$schema": "http://json-schema.org/draft-04/schema#", **schema}
+
+
+@pytest.mark.parametrize("text", ["+_", "0x_", "1e", "- !!int x"])
+def test_loader_rejects_malformed_yaml_scalars(text: str) -> None:
+    with pytest.raises(DocumentError):
+        load_text(text, "found-by-fuzzing.yaml", yaml_hint=True)
 
 
 @FUZZ

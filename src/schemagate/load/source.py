@@ -95,6 +95,9 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise DocumentError(source, f"invalid YAML{where}: {problem}") from None
     except YAMLError as exc:
         raise DocumentError(source, f"invalid YAML: {_first_line(exc)}") from None
+    except (ValueError, OverflowError) as exc:
+        # ruamel.yaml's scalar constructors raise these for text such as `+_`.
+        raise DocumentError(source, f"invalid YAML scalar: {_first_line(exc)}") from None
     except RecursionError:
         raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     return _plain(data, source)

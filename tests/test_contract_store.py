@@ -265,3 +265,46 @@ def test_publish_warns_near_schema_quota(
 
     assert result.changed
     assert "already holds 90 schemas" in caplog.text
+
+
+@pytest.mark.usefixtures("emulator_environment")
+def test_cli_publishes_discovered_folder(
+    registry_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "contracts"
+    write_contract(folder / "billing.contract.yaml", "billing", {"A": ["detail.a"]})
+    write_contract(folder / "crm.contract.yaml", "crm", {"A": ["detail.b"]})
+    uri = f"eventbridge:{registry_name}"
+
+    code = main(["contract", "publish", str(folder), "--registry", uri])
+
+    output = capsys.readouterr().out.splitlines()
+    stored = read_contracts(EventBridgeRegistry(registry_name))
+    assert code == 0
+    assert len(output) == 2
+    assert all(line.startswith("published: ") for line in output)
+    assert [c.consumer for c in stored] == ["billing", "crm"]
+
+
+def test_cli_publish_rejects_two_files_of_one_consumer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write_contract(tmp_path / "a.json", "billing", {"A": ["detail.a"]})
+    second = write_contract(tmp_path / "b.json", "billing", {"A": ["detail.b"]})
+
+    code = main(["contract", "publish", str(first), str(second), "--registry", "dir:x"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "both contracts of consumer 'billing'" in err
+
+
+def test_cli_publish_empty_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+
+    code = main(["contract", "publish", str(tmp_path / "empty"), "--registry", "dir:x"])
+
+    assert code == 2
+    assert "no contract files" in capsys.readouterr().err

@@ -55,7 +55,7 @@ def command() -> None:
 
 
 @command.command(name="publish")
-@_FILE
+@click.argument("contract_files", nargs=-1, type=click.Path(path_type=Path))
 @_REGISTRY
 @click.option(
     "--contracts",
@@ -66,27 +66,48 @@ def command() -> None:
 )
 @_CONFIG
 def publish(
-    contract_file: Path | None,
+    contract_files: tuple[Path, ...],
     registry_uri: str | None,
     contracts_uri: str | None,
     config_path: Path | None,
 ) -> None:
-    """Store CONTRACT_FILE (default: schemagate-contract.yaml) in the registry.
+    """Store contract files in the registry (default: schemagate-contract.yaml).
 
-    The contract becomes the schema `schemagate.contract@CONSUMER`; publishing an
-    unchanged contract writes nothing.
+    A folder stands for every .yaml, .yml and .json file under it, such as the output
+    of `contract discover --out`. Each contract becomes the schema
+    `schemagate.contract@CONSUMER`; publishing an unchanged contract writes nothing.
+    Every file is read and validated before anything is written.
     """
-    from schemagate.contracts.store import publish_contract
+    from schemagate.contracts.store import publish_contract, read_contract_files
 
     settings = load_settings(config_path)
-    contract = _load(contract_file)
+    if not contract_files:
+        contracts = [_load(None)]
+    else:
+        contracts = [c for path in contract_files for c in read_contract_files(path)]
+    if not contracts:
+        shown = ", ".join(map(str, contract_files))
+        raise InputError(f"no contract files (.yaml, .yml, .json) in {shown}")
+    _reject_duplicate_consumers(contracts)
     target = _contracts_registry(contracts_uri, registry_uri, settings)
-    result = publish_contract(contract, target)
-    state = "published" if result.changed else "unchanged"
-    click.echo(
-        f"{state}: contract of consumer {contract.consumer!r} is {result.name} version "
-        f"{result.version} in {target.uri}"
-    )
+    for contract in contracts:
+        result = publish_contract(contract, target)
+        state = "published" if result.changed else "unchanged"
+        click.echo(
+            f"{state}: contract of consumer {contract.consumer!r} is {result.name} version "
+            f"{result.version} in {target.uri}"
+        )
+
+
+def _reject_duplicate_consumers(contracts: list[Contract]) -> None:
+    seen: dict[str, str] = {}
+    for contract in contracts:
+        if contract.consumer in seen:
+            raise InputError(
+                f"{contract.source} and {seen[contract.consumer]} are both contracts of "
+                f"consumer {contract.consumer!r}; merge them into one file"
+            )
+        seen[contract.consumer] = contract.source
 
 
 @command.command(name="verify")

@@ -485,10 +485,11 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
 def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> Witness | None:
     side = walk.old if direction is Direction.BACKWARD else walk.new
     for candidate in change.candidates(direction):
-        try:
-            event = side.examples.embed(side.root(), change.path, candidate)
-        except Unbuildable:
-            continue
-        if prover.proves(direction, event):
-            return Witness(direction, event)
+        for checked in (False, True):
+            try:
+                event = side.examples.embed(side.root(), change.path, candidate, checked=checked)
+            except Unbuildable:
+                continue
+            if prover.proves(direction, event):
+                return Witness(direction, event)
     return None

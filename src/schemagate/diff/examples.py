@@ -148,8 +148,20 @@ class ExampleBuilder:
             result.append(base + chosen)
         return result
 
-    def embed(self, conj: Conj, path: tuple[PathToken, ...], value: Any, depth: int = 0) -> Any:
-        """Return an instance valid under `conj` except at `path`, where it holds `value`."""
+    def embed(
+        self,
+        conj: Conj,
+        path: tuple[PathToken, ...],
+        value: Any,
+        depth: int = 0,
+        *,
+        checked: bool = True,
+    ) -> Any:
+        """Return an instance valid under `conj` except at `path`, where it holds `value`.
+
+        With `checked` false, members off the path take their first candidate without
+        validation: faster, and usually valid, so callers try it first and fall back.
+        """
         if not path:
             return value
         if depth > MAX_DEPTH:
@@ -159,7 +171,7 @@ class ExampleBuilder:
             last: Any = None
             for alternative in self.alternatives(conj, shape):
                 try:
-                    last = self.embed(alternative, path, value, depth + 1)
+                    last = self.embed(alternative, path, value, depth + 1, checked=checked)
                 except Unbuildable:
                     continue
                 if self.valid(conj, last):
@@ -170,11 +182,12 @@ class ExampleBuilder:
         token, rest = path[0], path[1:]
         if isinstance(token, int):
             items = self.conj(shape.items)
-            inner = self.embed(items, rest, value, depth + 1)
+            inner = self.embed(items, rest, value, depth + 1, checked=checked)
             filler = [self._quiet_example(items, depth) for _ in range(_min_items(shape) - 1)]
             return [inner, *filler]
-        base = self._object(shape, depth, skip=token)
-        base[token] = self.embed(self.member(shape, token), rest, value, depth + 1)
+        base = self._object(shape, depth, skip=token, checked=checked)
+        member = self.member(shape, token)
+        base[token] = self.embed(member, rest, value, depth + 1, checked=checked)
         return base
 
     def member(self, shape: Shape, name: str) -> Conj:
@@ -214,7 +227,10 @@ class ExampleBuilder:
         # A member schema that no value satisfies leaves no object candidate, and an item
         # schema that no value satisfies leaves only the empty array.
         if type_name == "object":
+            # An object of unchecked member examples is valid in the common case and
+            # costs one validation instead of one per member; the caller validates it.
             try:
+                yield self._object(shape, depth, checked=False)
                 yield self._object(shape, depth)
             except Unbuildable:
                 return
@@ -237,7 +253,10 @@ class ExampleBuilder:
         else:
             yield None
 
-    def _object(self, shape: Shape, depth: int, skip: str | None = None) -> dict[str, Any]:
+    def _object(
+        self, shape: Shape, depth: int, skip: str | None = None, *, checked: bool = True
+    ) -> dict[str, Any]:
+        value_of = self._quiet_example if checked else self._first_candidate
         result: dict[str, Any] = {}
         envelope = self._envelope if shape.pointer == self.resolver.document.root_pointer else {}
         for name in sorted(shape.required):
@@ -247,14 +266,21 @@ class ExampleBuilder:
             if name in envelope and self.valid(member, envelope[name]):
                 result[name] = envelope[name]
             else:
-                result[name] = self._quiet_example(member, depth)
+                result[name] = value_of(member, depth)
         minimum = shape.first("minProperties") or 0
         for name in sorted(shape.properties):
             if len(result) + (skip is not None) >= minimum:
                 break
             if name not in result and name != skip:
-                result[name] = self._quiet_example(self.member(shape, name), depth)
+                result[name] = value_of(self.member(shape, name), depth)
         return result
+
+    def _first_candidate(self, conj: Conj, depth: int) -> Any:
+        if not conj:
+            return "text"
+        for candidate in self.candidates(conj, depth + 1):
+            return candidate
+        raise Unbuildable(conj[0][0])
 
     def _quiet_example(self, conj: Conj, depth: int) -> Any:
         if not conj:

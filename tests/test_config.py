@@ -244,3 +244,22 @@ def test_allow_new_from_settings(project: Path, capsys: pytest.CaptureFixture[st
 
 def test_schema_lists_every_known_key() -> None:
     assert set(config_schema()["properties"]) == KNOWN_KEYS
+
+
+def test_unregistered_severity_override_allows_new(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project, '[severity]\n"schema-unregistered" = "warning"\n')
+    (project / "schemas" / "Fresh.json").write_text('{"type": "object"}', encoding="utf-8")
+    code, report, _ = check(capsys, "schemas/Fresh.json")
+    assert code == 0
+    assert report["schemas"][0]["status"] == "new"
+    assert report["schemas"][0]["findings"][0]["severity"] == "warning"
+
+
+def test_allow_label_does_not_allow_new(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_config(project)
+    (project / "schemas" / "Fresh.json").write_text('{"type": "object"}', encoding="utf-8")
+    code, report, _ = check(capsys, "--allow-breaking", "label", "schemas/Fresh.json")
+    assert code == 1
+    assert report["schemas"][0]["status"] == "unregistered"

@@ -73,13 +73,24 @@ def _apply_one(schema: SchemaResult, overrides: Overrides) -> SchemaResult:
 
 
 def _new_schema(schema: SchemaResult, overrides: Overrides) -> SchemaResult:
-    if not overrides.allow_new:
-        return schema
+    """Let a schema with no previous version pass when new schemas are allowed.
+
+    A severity override of `schema-unregistered` below the fail threshold allows
+    them too. The allow label does not: it is about breaks, and a new schema has none.
+    """
+    if overrides.allow_new:
+        findings = [
+            dataclasses.replace(f, severity=Severity.INFO, accepted="new schemas are allowed")
+            for f in schema.findings
+        ]
+        return dataclasses.replace(schema, status=Status.NEW, findings=findings)
     findings = [
-        dataclasses.replace(f, severity=Severity.INFO, accepted="new schemas are allowed")
-        for f in schema.findings
+        dataclasses.replace(f, severity=_severity(f, overrides.severity)) for f in schema.findings
     ]
-    return dataclasses.replace(schema, status=Status.NEW, findings=findings)
+    blocked = any(f.blocks(overrides.fail_on) for f in findings)
+    return dataclasses.replace(
+        schema, status=Status.UNREGISTERED if blocked else Status.NEW, findings=findings
+    )
 
 
 def _adjust(schema: SchemaResult, finding: Finding, overrides: Overrides) -> Finding:
@@ -112,6 +123,8 @@ def _severity(finding: Finding, table: Mapping[str, Severity]) -> Severity:
 
 
 def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
+    # NOTE: an expired entry fails only a run that checks its schema, so a run over
+    # other files (a pre-commit hook, say) does not report it.
     findings = []
     for entry in overrides.accepted:
         if entry.expires >= overrides.today or entry.schema not in (

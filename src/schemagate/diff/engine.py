@@ -18,6 +18,7 @@ from typing import Any
 from schemagate.diff.budget import DEFAULT_WORK_LIMIT, WorkBudget, WorkLimitExceeded
 from schemagate.diff.changes import Change, PathToken
 from schemagate.diff.examples import ExampleBuilder, Unbuildable
+from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.proof import DocumentValidator, Prover
 from schemagate.diff.shape import Conj, Loc, Shape, build_shape, effective_types, expand
 from schemagate.load.document import SchemaDocument
@@ -339,11 +340,17 @@ def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     new_alts = walk.new.examples.alternatives(new.locs, new) if new.unions else [new.locs]
     if len(old_alts) == 1 and len(new_alts) == 1:
         compare(walk, old_alts[0], new_alts[0], path)
-        return
-    for alt in old_alts:
-        _cover(walk, alt, new_alts, Direction.BACKWARD, path)
-    for alt in new_alts:
-        _cover(walk, alt, old_alts, Direction.FORWARD, path)
+    else:
+        for alt in old_alts:
+            _cover(walk, alt, new_alts, Direction.BACKWARD, path)
+        for alt in new_alts:
+            _cover(walk, alt, old_alts, Direction.FORWARD, path)
+    for change in (
+        exclusivity_change(walk.old, walk.new, old, new, old_alts, Direction.BACKWARD),
+        exclusivity_change(walk.new, walk.old, new, old, new_alts, Direction.FORWARD),
+    ):
+        if change is not None:
+            walk.changes.append(dataclasses.replace(change, path=path))
 
 
 def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path: Path) -> None:

@@ -262,6 +262,13 @@ _ROWS = [
         "Keep the alternative and stop producing it instead.",
     ),
     _rule(
+        "one-of-overlap",
+        E,
+        "An instance may match more than one branch of a changed `oneOf`.",
+        "`oneOf` accepts an instance only when exactly one branch matches it.",
+        "Make the branches exclusive, for example with a `const` discriminator property.",
+    ),
+    _rule(
         "union-branch-added",
         E,
         "A new `anyOf`/`oneOf` alternative is accepted.",

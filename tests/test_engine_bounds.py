@@ -1,0 +1,56 @@
+"""Comparison work is bounded: pathological pairs end in `unproven`, not in a hang."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemagate.diff.budget import DEFAULT_WORK_LIMIT
+from schemagate.diff.engine import diff_documents
+from schemagate.modes import Mode, Policy
+from tests.engine_support import schema_document, strict_backward
+
+
+def nested_one_of(depth: int, width: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    """Build `depth` definitions, each a `oneOf` of `width` objects referring to the next."""
+    definitions: dict[str, Any] = {}
+    for level in range(depth):
+        inner = {"$ref": f"#/definitions/d{level + 1}"} if level + 1 < depth else leaf
+        branches = [
+            {"type": "object", "properties": {f"p{index}": inner}} for index in range(width)
+        ]
+        definitions[f"d{level}"] = {"oneOf": branches}
+    return {"definitions": definitions, "$ref": "#/definitions/d0"}
+
+
+def test_nested_one_of_pair_stops_with_unproven() -> None:
+    old = nested_one_of(8, 4, {"type": "string"})
+    new = nested_one_of(8, 4, {"type": "integer"})
+    result = strict_backward(old, new)
+    stopped = [f for f in result.findings if "comparison stopped" in f.message]
+    assert len(stopped) == 1
+    assert stopped[0].rule == "unproven"
+    assert stopped[0].severity.value == "warning"
+    assert f"after {DEFAULT_WORK_LIMIT} units" in stopped[0].message
+
+
+def test_work_limit_keeps_findings_proven_before_it() -> None:
+    old = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    new = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+    result = diff_documents(
+        schema_document(old, "old.json"),
+        schema_document(new, "new.json"),
+        Mode.BACKWARD,
+        Policy.STRICT,
+        work_limit=3,
+    )
+    rules = {f.rule for f in result.findings}
+    assert "unproven" in rules
+    assert not result.compatible or "type-changed" not in rules
+
+
+def test_small_pair_stays_within_bound() -> None:
+    old = nested_one_of(2, 2, {"type": "string"})
+    new = nested_one_of(2, 2, {"type": "integer"})
+    result = strict_backward(old, new)
+    assert result.findings
+    assert not any("comparison stopped" in f.message for f in result.findings)

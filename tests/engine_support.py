@@ -21,7 +21,7 @@ DIALECTS = {
 def schema_document(schema: Any, name: str) -> SchemaDocument:
     """Wrap a JSON Schema (an object or a boolean) as a document of its declared draft.
 
-    The document loader asks for at least one schema keyword, which the empty schema
+    The document loader requires at least one schema keyword, which the empty schema
     and some corpus schemas lack; their meaning is still well defined.
     """
     if schema is True:

@@ -90,3 +90,9 @@ def test_rules_command_text_shows_why_and_fix() -> None:
     assert "type-narrowed" in result.output
     assert f"why: {RULES['type-narrowed'].why}" in result.output
     assert f"fix: {RULES['type-narrowed'].fix}" in result.output
+
+
+def test_rules_page_lists_every_rule() -> None:
+    page = (TESTS.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule_id in RULES:
+        assert f"## `{rule_id}`" in page, f"docs/rules.md lacks a section for {rule_id}"

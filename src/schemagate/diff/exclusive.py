@@ -3,7 +3,7 @@
 Pairing union branches by meaning shows that each old alternative is accepted by some
 new branch, but under `oneOf` it must be accepted by exactly one. Where the new
 branches may overlap and the union changed, the engine proposes instances of each old
-alternative as witnesses; the prover decides, and a change it cannot prove either way
+alternative as witnesses. The prover decides, and a change it cannot prove either way
 stays `unproven` rather than compatible.
 """
 

@@ -19,8 +19,9 @@ from schemagate.diff.budget import DEFAULT_WORK_LIMIT, WorkBudget, WorkLimitExce
 from schemagate.diff.changes import Change, PathToken
 from schemagate.diff.examples import ExampleBuilder, Unbuildable
 from schemagate.diff.exclusive import exclusivity_change
+from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
-from schemagate.diff.shape import Conj, Loc, Shape, build_shape, effective_types, expand
+from schemagate.diff.shape import Conj, Shape, build_shape, effective_types, expand
 from schemagate.load.document import SchemaDocument
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
@@ -32,8 +33,6 @@ Path = tuple[PathToken, ...]
 
 # Enum values tried as witnesses per change; the checks already propose the likeliest.
 MAX_ENUM_CANDIDATES = 16
-# Name used for object members that only `additionalProperties` governs.
-EXTRA_MEMBER = "extraMember"
 
 
 @dataclass
@@ -73,6 +72,9 @@ class Walk:
     changes: list[Change] = field(default_factory=list)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
 
+    def compare(self, old_conj: Conj, new_conj: Conj, path: Path) -> None:
+        compare(self, old_conj, new_conj, path)
+
     def scratch(self) -> Walk:
         return Walk(self.old, self.new, self.policy, self.budget, [], set(self.seen))
 
@@ -95,7 +97,7 @@ def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
         for change in check(walk.old, walk.new, old, new):
             walk.changes.append(_with_enum_candidates(change, old, new, path))
     if _both_may_be(old, new, "object"):
-        _compare_objects(walk, old, new, path)
+        compare_objects(walk, old, new, path)
     if _both_may_be(old, new, "array") and (old.items or new.items):
         items_old = walk.old.examples.conj(old.items) or ((old.pointer, True),)
         items_new = walk.new.examples.conj(new.items) or ((new.pointer, True),)
@@ -138,201 +140,6 @@ def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
     return (old_types is None or type_name in old_types) and (
         new_types is None or type_name in new_types
     )
-
-
-def _compare_objects(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
-    # A name listed in `required` is declared even without a `properties` entry: a
-    # producer must send it, with any value the catch-all schema allows.
-    old_names = old.properties.keys() | old.required
-    new_names = new.properties.keys() | new.required
-    for name in sorted(old_names & new_names):
-        compare(
-            walk,
-            _member(walk, walk.old, old, name),
-            _member(walk, walk.new, new, name),
-            (*path, name),
-        )
-    removed = sorted(old.properties.keys() - new_names)
-    added = sorted(new.properties.keys() - old_names)
-    _report_membership(walk, old, new, path, removed, added)
-    _compare_required(walk, old, new, path)
-    _compare_additional(walk, old, new, path)
-
-
-def _member(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
-    if name in shape.properties:
-        return side.examples.conj(shape.properties[name])
-    return _catch_all(walk, side, shape, name)
-
-
-def _report_membership(
-    walk: Walk,
-    old: Shape,
-    new: Shape,
-    path: Path,
-    removed: list[str],
-    added: list[str],
-) -> None:
-    strict = walk.policy is Policy.STRICT
-    for name in removed:
-        pointer = old.properties[name][0][0]
-        walk.changes.append(
-            Change(
-                "property-removed", f"property {name!r} removed", pointer, None, path=(*path, name)
-            )
-        )
-        if strict:
-            compare(
-                walk,
-                walk.old.examples.conj(old.properties[name]),
-                _catch_all(walk, walk.new, new, name),
-                (*path, name),
-            )
-    for name in added:
-        pointer = new.properties[name][0][0]
-        walk.changes.append(
-            Change("property-added", f"property {name!r} added", None, pointer, path=(*path, name))
-        )
-        if strict:
-            compare(
-                walk,
-                _catch_all(walk, walk.old, old, name),
-                walk.new.examples.conj(new.properties[name]),
-                (*path, name),
-            )
-    _report_renames(walk, old, new, path, removed, added)
-
-
-def _catch_all(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
-    """Return what an object of `shape` accepts under a name it does not declare."""
-    member = side.examples.member(shape, name)
-    if member:
-        return member
-    if shape.closed and walk.policy is Policy.STRICT:
-        return ((f"{shape.pointer}/additionalProperties", False),)
-    return ((shape.pointer, True),)
-
-
-def _report_renames(
-    walk: Walk,
-    old: Shape,
-    new: Shape,
-    path: Path,
-    removed: list[str],
-    added: list[str],
-) -> None:
-    for gone in removed:
-        if gone in old.required:
-            continue
-        gone_schema = _canonical(walk.old, old.properties[gone])
-        for name in added:
-            if name in new.required or _canonical(walk.new, new.properties[name]) != gone_schema:
-                continue
-            walk.changes.append(
-                Change(
-                    "property-possibly-renamed",
-                    f"optional property {gone!r} removed and {name!r} added with the same schema; "
-                    "a consumer reading the old name loses its data",
-                    old.properties[gone][0][0],
-                    new.properties[name][0][0],
-                    path=(*path, gone),
-                )
-            )
-
-
-def _canonical(side: Side, locs: list[Loc]) -> str:
-    import json
-
-    conj = side.examples.conj(locs)
-    return json.dumps([schema for _, schema in conj], sort_keys=True, default=str)
-
-
-def _compare_required(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
-    for name in sorted(new.required - old.required):
-        yield_change = _required_change(
-            walk.old, old, name, "required-property-added", f"property {name!r} became required"
-        )
-        walk.changes.append(
-            dataclasses.replace(
-                yield_change,
-                old_pointer=old.pointer,
-                new_pointer=new.pointer,
-                path=path,
-                suspects=frozenset({Direction.BACKWARD}),
-            )
-        )
-    for name in sorted(old.required - new.required):
-        change = _required_change(
-            walk.new,
-            new,
-            name,
-            "required-property-removed",
-            f"property {name!r} is no longer required",
-        )
-        walk.changes.append(
-            dataclasses.replace(
-                change,
-                old_pointer=old.pointer,
-                new_pointer=new.pointer,
-                path=path,
-                suspects=frozenset({Direction.FORWARD}),
-                forward=change.backward,
-                backward=(),
-            )
-        )
-
-
-def _required_change(side: Side, shape: Shape, name: str, rule: str, message: str) -> Change:
-    try:
-        instance = side.examples.example(shape.locs, only_type="object")
-    except Unbuildable:
-        instance = {}
-    candidate = (
-        {k: v for k, v in instance.items() if k != name} if isinstance(instance, dict) else {}
-    )
-    return Change(rule, message, None, None, backward=(candidate,))
-
-
-def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
-    old_maps = [loc for loc in old.additional if isinstance(loc[1], dict)]
-    new_maps = [loc for loc in new.additional if isinstance(loc[1], dict)]
-    name = _fresh_member(old, new)
-    if walk.policy is Policy.TOLERANT:
-        if old_maps and new_maps:
-            compare(
-                walk,
-                walk.old.examples.conj(old_maps),
-                walk.new.examples.conj(new_maps),
-                (*path, name),
-            )
-        return
-    scratch = walk.scratch()
-    member = (*path, name)
-    compare(
-        scratch,
-        _catch_all(walk, walk.old, old, name),
-        _catch_all(walk, walk.new, new, name),
-        member,
-    )
-    walk.seen |= scratch.seen
-    for change in scratch.changes:
-        rule = _ADDITIONAL_RULES.get(change.rule) if change.path == member else None
-        walk.changes.append(dataclasses.replace(change, rule=rule) if rule else change)
-
-
-# A type change of the member no declared property covers is a change of
-# `additionalProperties` itself, reported under that family's rule IDs.
-_ADDITIONAL_RULES = {
-    "type-narrowed": "additional-properties-narrowed",
-    "type-widened": "additional-properties-widened",
-}
-
-
-def _fresh_member(old: Shape, new: Shape) -> str:
-    name = EXTRA_MEMBER
-    while name in old.properties or name in new.properties:
-        name += "_"
-    return name
 
 
 def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:

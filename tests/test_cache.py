@@ -128,21 +128,27 @@ def test_transitive_warm_gate_makes_only_list_calls(
     assert emulator_requests(endpoint) == {"ListSchemas": 1}
 
 
-def test_registries_never_share_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_registries_never_share_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
     local = tmp_path / "schemas"
     _write_local(local, "s", 1)
-    # Two endpoints that each hold a registry named "same", with different content.
+    # Two endpoints that each hold a registry named "same", with different content. The
+    # local file matches only the first, so a shared cache entry would show up as a
+    # wrong "unchanged" or "compatible" status.
     with running_emulator() as first, running_emulator() as second:
         for url, marker in ((first, 1), (second, 2)):
             client = make_schemas_client(url)
             client.create_registry(RegistryName="same")
             _register(client, "same", "s", [marker])
-        codes = []
-        for url in (first, second, first):
+        statuses = []
+        for url in (first, second, first, second):
             monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", url)
-            codes.append(_check("same", local, "--mode", "none", "--format", "json"))
+            capsys.readouterr()
+            assert _check("same", local, "--mode", "none", "--format", "json") == 0
+            statuses.append(json.loads(capsys.readouterr().out)["schemas"][0]["status"])
 
-    assert codes == [0, 0, 0]
+    assert statuses == ["unchanged", "compatible", "unchanged", "compatible"]
     cache_root = tmp_path / "schemagate-cache" / "eventbridge"
     identities = [
         json.loads((folder / "registry.json").read_text(encoding="utf-8"))

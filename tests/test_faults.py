@@ -104,3 +104,27 @@ def test_fault_recovers_after_retry(
     assert "gate passed (3 unchanged" in captured.out
     expected = 2 if operation == "ListSchemas" else 2 * SCHEMAS
     assert calls[operation] == expected
+
+
+def test_stale_version_read_fails_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    with serving_emulator("stale@DescribeSchema") as url:
+        _populate(url, tmp_path / "schemas")
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", url)
+        code = main(
+            [
+                "check",
+                "--registry",
+                f"eventbridge:{REGISTRY}",
+                "--mode",
+                "full-transitive",
+                str(tmp_path / "schemas"),
+            ]
+        )
+
+    captured = capsys.readouterr()
+    assert code == EXIT_REGISTRY
+    assert captured.out == ""
+    assert "DescribeSchema failed: stale read: version 2 of 's" in captured.err
+    assert "was requested and version 1 returned in all 3 attempt(s)" in captured.err

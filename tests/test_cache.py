@@ -217,3 +217,31 @@ def test_cache_dir_option_and_concurrent_runs(
     for path in cached:
         assert json.loads(path.read_text(encoding="utf-8"))["cache_format"] == 1
     assert not [p for p in cache.rglob(".*") if p.is_file()]
+
+
+def test_pull_lists_versions_only_after_gaps(
+    endpoint: str, schemas_client: Any, registry_name: str, tmp_path: Path
+) -> None:
+    _register(schemas_client, registry_name, "complete", [1, 2, 3])
+    _register(schemas_client, registry_name, "gapped", [1, 2, 3])
+    schemas_client.delete_schema_version(
+        RegistryName=registry_name, SchemaName="gapped", SchemaVersion="2"
+    )
+    uri = f"eventbridge:{registry_name}"
+
+    reset_emulator_requests(endpoint)
+    cold_code = main(["pull", "--registry", uri, "--out", str(tmp_path / "cold")])
+    cold = emulator_requests(endpoint)
+    reset_emulator_requests(endpoint)
+    warm_code = main(["pull", "--registry", uri, "--out", str(tmp_path / "warm")])
+    warm = emulator_requests(endpoint)
+
+    assert cold_code == 0
+    assert warm_code == 0
+    # "complete" has versions 1 to 3, so its latest number proves the list; "gapped"
+    # has 1 and 3, which only ListSchemaVersions can show.
+    assert cold == {"DescribeSchema": 5, "ListSchemaVersions": 1, "ListSchemas": 1}
+    assert warm == {"ListSchemas": 1}
+    index = json.loads((tmp_path / "warm" / "snapshot.json").read_text(encoding="utf-8"))
+    assert list(index["schemas"]["gapped"]["versions"]) == ["1", "3"]
+    assert list(index["schemas"]["complete"]["versions"]) == ["1", "2", "3"]

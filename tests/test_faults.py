@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from schemagate.cli import main
-from schemagate.errors import EXIT_OK, EXIT_REGISTRY
+from schemagate.errors import EXIT_OK, EXIT_REGISTRY, RegistryError
+from schemagate.registry.cached import CachedEventBridgeRegistry
+from schemagate.registry.eventbridge import EventBridgeRegistry
 from tests.conftest import emulator_requests, make_schemas_client, serving_emulator
 
 REGISTRY = "faulty"
@@ -30,7 +32,7 @@ FAULTS = [
     ("error", "DescribeSchema", "InternalServerErrorException (HTTP 500)"),
     ("unavailable", "ListSchemas", "ServiceUnavailableException (HTTP 503)"),
     ("slow", "DescribeSchema", "timed out waiting for a reply from http://127.0.0.1:"),
-    ("stale", "DescribeSchema", "stale read: latest version of 's0' returned as 1"),
+    ("stale", "DescribeSchema", "but ListSchemas counted 2 version(s) in all 3 attempt(s)"),
     ("truncate", "ListSchemas", "reply was cut off or incomplete in all 3 attempt(s)"),
     ("truncate", "DescribeSchema", "reply was cut off or incomplete in all 3 attempt(s)"),
 ]
@@ -106,25 +108,19 @@ def test_fault_recovers_after_retry(
     assert calls[operation] == expected
 
 
-def test_stale_version_read_fails_closed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
+def test_stale_version_read_fails_closed(tmp_path: Path) -> None:
     with serving_emulator("stale@DescribeSchema") as url:
         _populate(url, tmp_path / "schemas")
-        monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", url)
-        code = main(
-            [
-                "check",
-                "--registry",
-                f"eventbridge:{REGISTRY}",
-                "--mode",
-                "full-transitive",
-                str(tmp_path / "schemas"),
-            ]
-        )
+        remote = EventBridgeRegistry(REGISTRY, make_schemas_client(url))
+        registry = CachedEventBridgeRegistry(remote, cache_root=tmp_path / "cache")
+        registry.list_schemas()
+        with pytest.raises(RegistryError) as error:
+            registry.get_version("s0", "2")
+        calls = emulator_requests(url)
 
-    captured = capsys.readouterr()
-    assert code == EXIT_REGISTRY
-    assert captured.out == ""
-    assert "DescribeSchema failed: stale read: version 2 of 's" in captured.err
-    assert "was requested and version 1 returned in all 3 attempt(s)" in captured.err
+    assert error.value.operation == "DescribeSchema"
+    assert error.value.problem == (
+        "stale read: version 2 of 's0' was requested and version 1 returned "
+        "in all 3 attempt(s); retry later"
+    )
+    assert calls["DescribeSchema"] == ATTEMPTS

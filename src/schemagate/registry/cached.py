@@ -85,7 +85,14 @@ class CachedEventBridgeRegistry:
         listing = self._cached_listing(name, summary)
         if listing is not None and listing.versions is not None:
             return list(listing.versions)
-        versions = self.remote.list_versions(name)
+        latest = self._latest_version(name)
+        if latest is not None and latest.number == summary.version_count:
+            # Numbers count up from 1 and are never reused, so when the latest number
+            # equals the count, no version was deleted and the list is 1 to N. This
+            # saves a ListSchemaVersions call per schema.
+            versions = [str(number) for number in range(1, latest.number + 1)]
+        else:
+            versions = self.remote.list_versions(name)
         if len(versions) != summary.version_count and versions:
             raise RegistryError(
                 self.uri,

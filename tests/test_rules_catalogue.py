@@ -51,7 +51,9 @@ def audit_params() -> list[object]:
 def test_rule_is_documented(rule_id: str) -> None:
     rule = RULES[rule_id]
     assert rule.id == rule_id
-    assert rule_id == rule_id.lower() and " " not in rule_id and "_" not in rule_id
+    assert rule_id == rule_id.lower()
+    assert " " not in rule_id
+    assert "_" not in rule_id
     for text in (rule.description, rule.why, rule.fix):
         assert text.strip(), f"{rule_id} has an empty description, why or fix"
         assert text.rstrip().endswith("."), f"{rule_id}: {text!r} is not a sentence"

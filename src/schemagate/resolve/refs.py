@@ -12,7 +12,7 @@ from schemagate.errors import DocumentError
 from schemagate.load.document import SYNTHETIC_ROOT, Kind, SchemaDocument
 from schemagate.resolve.keywords import child_schemas, escape, unescape, walk_schemas
 
-# Where referenced draft metaschemas are mounted in the resolver's copy of a document.
+# Key under which referenced draft metaschemas are mounted in the resolver's copy.
 METASCHEMA_ROOT = "x-schemagate-metaschemas"
 # Metaschemas that are single documents; later drafts split theirs into vocabularies.
 METASCHEMA_URIS = frozenset(

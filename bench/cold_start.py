@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import machine, versions  # noqa: E402
+from common import machine, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -107,9 +107,9 @@ def check_schemas(
     registered = fetch_versions(registry, seen, all_versions=mode.transitive)
     window_start = None if since is None else datetime.now(UTC) - since
     results = []
-    for name, shown, document in local:
+    for name, display_path, document in local:
         versions = select_versions(registered.get(name, []), window_start)
-        results.append(_check_one(document, shown, name, registry, versions, mode, policy))
+        results.append(_check_one(document, display_path, name, registry, versions, mode, policy))
     result = CheckResult(registry=registry.uri, mode=mode, policy=policy, schemas=results)
     return review(result, documents, registry) if review is not None else result
 

@@ -55,7 +55,7 @@ _DIALECT_BY_URI = {
 
 # The component the registry's OpenAPI documents use for the event envelope.
 ENVELOPE_COMPONENT = "AWSEvent"
-# Where a document with several root components keeps the synthetic union of them.
+# Key under which a document with several root components keeps the union of them.
 SYNTHETIC_ROOT = "x-schemagate-root"
 
 

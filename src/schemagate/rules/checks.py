@@ -9,29 +9,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change
 from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
-from schemagate.modes import Direction
 from schemagate.resolve.keywords import ANNOTATIONS
-from schemagate.rules import structure
+from schemagate.rules import numbers, structure
+from schemagate.rules.common import ALL_TYPES, shares, suspects
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
-
-ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
-BACKWARD, FORWARD = Direction.BACKWARD, Direction.FORWARD
-
-
-def _suspects(backward: bool, forward: bool) -> frozenset[Direction]:
-    found = set()
-    if backward:
-        found.add(BACKWARD)
-    if forward:
-        found.add(FORWARD)
-    return frozenset(found)
 
 
 def describe_types(types: frozenset[str] | None) -> str:
@@ -43,16 +31,6 @@ def describe_types(types: frozenset[str] | None) -> str:
     elif "number" in names:
         names = (names - {"number"}) | {"non-integer number"}
     return " or ".join(sorted(names)) if names else "nothing"
-
-
-def shares(old: Shape, new: Shape, type_name: str) -> bool:
-    """Tell whether both positions may hold a value of `type_name`."""
-    old_types = effective_types(old)
-    new_types = effective_types(new)
-    names = {type_name, "number"} if type_name == "integer" else {type_name}
-    in_old = old_types is None or bool(old_types & names)
-    in_new = new_types is None or bool(new_types & names)
-    return in_old and in_new
 
 
 def check_types(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
@@ -73,7 +51,7 @@ def check_types(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Itera
         message,
         old.pointer,
         new.pointer,
-        suspects=_suspects(bool(lost), bool(gained)),
+        suspects=suspects(bool(lost), bool(gained)),
         backward=tuple(_typed_examples(old_side, old, lost)),
         forward=tuple(_typed_examples(new_side, new, gained)),
     )
@@ -101,7 +79,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
                 f"enum values removed: {_values(removed)}",
                 old.pointer,
                 new.pointer,
-                suspects=_suspects(True, False),
+                suspects=suspects(True, False),
                 backward=tuple(removed),
             )
         if added:
@@ -110,7 +88,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
                 f"enum values added: {_values(added)}",
                 old.pointer,
                 new.pointer,
-                suspects=_suspects(False, True),
+                suspects=suspects(False, True),
                 forward=tuple(added),
             )
         return
@@ -121,7 +99,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             f"the new schema rejects some of the old values {_values(old.enum)}",
             old.where("enum"),
             new.pointer,
-            suspects=_suspects(True, False),
+            suspects=suspects(True, False),
             backward=tuple(old.enum),
             probe=True,
         )
@@ -131,7 +109,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             f"the old schema rejects some of the new values {_values(new.enum)}",
             old.pointer,
             new.where("enum"),
-            suspects=_suspects(False, True),
+            suspects=suspects(False, True),
             forward=tuple(new.enum),
             probe=True,
         )
@@ -141,7 +119,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             f"value restricted to {_values(new.enum)}",
             old.pointer,
             new.where("enum"),
-            suspects=_suspects(True, False),
+            suspects=suspects(True, False),
             backward=tuple(_outside(old_side, old, new.enum)),
         )
     elif old.enum is not None:
@@ -150,7 +128,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             f"value no longer restricted to {_values(old.enum)}",
             old.where("enum"),
             new.pointer,
-            suspects=_suspects(False, True),
+            suspects=suspects(False, True),
             forward=tuple(_outside(new_side, new, old.enum)),
         )
 
@@ -214,7 +192,7 @@ def check_string_length(
         message,
         old.pointer,
         new.pointer,
-        suspects=_suspects(bool(backward), bool(forward)),
+        suspects=suspects(bool(backward), bool(forward)),
         backward=tuple(backward),
         forward=tuple(forward),
     )
@@ -250,7 +228,7 @@ def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         message,
         old.pointer,
         new.pointer,
-        suspects=_suspects(bool(backward), bool(forward)),
+        suspects=suspects(bool(backward), bool(forward)),
         backward=tuple(backward),
         forward=tuple(forward),
     )
@@ -271,133 +249,6 @@ def _array_of(side: Side, shape: Shape, length: int) -> list[Any]:
     return values
 
 
-def check_number_range(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    if not shares(old, new, "integer"):
-        return
-    old_range = _interval(old_side, old)
-    new_range = _interval(new_side, new)
-    if old_range == new_range:
-        return
-    integral = not (_has_fractions(old) and _has_fractions(new))
-    backward = _points_outside(old_range, new_range, integral)
-    forward = _points_outside(new_range, old_range, integral)
-    rule = "number-range-narrowed" if backward else "number-range-widened"
-    message = f"number range {_show(old_range)} became {_show(new_range)}"
-    yield Change(
-        rule,
-        message,
-        old.pointer,
-        new.pointer,
-        suspects=_suspects(bool(backward), bool(forward)),
-        backward=tuple(backward),
-        forward=tuple(forward),
-    )
-
-
-Interval = tuple[float, bool, float, bool]
-
-
-def _interval(side: Side, shape: Shape) -> Interval:
-    low, low_open, high, high_open = -float("inf"), False, float("inf"), False
-    boolean = side.resolver.document.dialect.boolean_exclusive_bounds
-    for _, schema in shape.locs:
-        if not isinstance(schema, dict):
-            continue
-        bounds = _schema_bounds(schema, boolean)
-        if bounds[0] > low or (bounds[0] == low and bounds[1]):
-            low, low_open = bounds[0], bounds[1]
-        if bounds[2] < high or (bounds[2] == high and bounds[3]):
-            high, high_open = bounds[2], bounds[3]
-    return low, low_open, high, high_open
-
-
-def _schema_bounds(schema: dict[str, Any], boolean: bool) -> Interval:
-    low, low_open, high, high_open = -float("inf"), False, float("inf"), False
-    if _is_number(schema.get("minimum")):
-        low = schema["minimum"]
-        low_open = boolean and schema.get("exclusiveMinimum") is True
-    if _is_number(schema.get("maximum")):
-        high = schema["maximum"]
-        high_open = boolean and schema.get("exclusiveMaximum") is True
-    if not boolean:
-        exclusive_low = schema.get("exclusiveMinimum")
-        if _is_number(exclusive_low) and float(exclusive_low) >= low:
-            low, low_open = float(exclusive_low), True
-        exclusive_high = schema.get("exclusiveMaximum")
-        if _is_number(exclusive_high) and float(exclusive_high) <= high:
-            high, high_open = float(exclusive_high), True
-    return low, low_open, high, high_open
-
-
-def _is_number(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _inside(value: float, interval: Interval) -> bool:
-    low, low_open, high, high_open = interval
-    above = value > low if low_open else value >= low
-    below = value < high if high_open else value <= high
-    return above and below
-
-
-def _points_outside(source: Interval, target: Interval, integral: bool) -> list[int | float]:
-    anchors = [b for b in (source[0], source[2], target[0], target[2]) if abs(b) != float("inf")]
-    offsets = (0, 1, -1) if integral else (0, 1, -1, 0.5, -0.5)
-    points: list[int | float] = []
-    for anchor in anchors or [0]:
-        for offset in offsets:
-            value: int | float = anchor + offset
-            if integral:
-                if not float(value).is_integer():
-                    continue
-                value = int(value)
-            if value in points:
-                continue
-            if _inside(value, source) and not _inside(value, target):
-                points.append(value)
-    return points[:4]
-
-
-def _has_fractions(shape: Shape) -> bool:
-    types = effective_types(shape)
-    return types is None or "number" in types
-
-
-def _show(interval: Interval) -> str:
-    low = "-inf" if interval[0] == -float("inf") else f"{interval[0]:g}"
-    high = "inf" if interval[2] == float("inf") else f"{interval[2]:g}"
-    return f"{'(' if interval[1] else '['}{low}, {high}{')' if interval[3] else ']'}"
-
-
-def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    old_steps = sorted(v for v in old.all("multipleOf") if _is_number(v))
-    new_steps = sorted(v for v in new.all("multipleOf") if _is_number(v))
-    if old_steps == new_steps or not shares(old, new, "integer"):
-        return
-    backward = _multiples(old_steps, new_steps)
-    forward = _multiples(new_steps, old_steps)
-    yield Change(
-        "multiple-of-changed",
-        f"multipleOf {old_steps or 'none'} became {new_steps or 'none'}",
-        old.where("multipleOf"),
-        new.where("multipleOf"),
-        suspects=_suspects(bool(backward), bool(forward)),
-        backward=tuple(backward),
-        forward=tuple(forward),
-    )
-
-
-def _multiples(source: list[float], target: list[float]) -> list[float]:
-    step = source[-1] if source else 1
-    values = [step * k for k in range(1, 7)] + ([0.5, 1.5] if not source else [])
-    return [v for v in values if any(_not_multiple(v, t) for t in target)][:3]
-
-
-def _not_multiple(value: float, step: float) -> bool:
-    quotient = value / step
-    return abs(quotient - round(quotient)) > 1e-9
-
-
 def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     before = any(v is True for v in old.all("uniqueItems"))
     after = any(v is True for v in new.all("uniqueItems"))
@@ -414,7 +265,7 @@ def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         f"uniqueItems {'added' if after else 'removed'}",
         old.pointer,
         new.pointer,
-        suspects=_suspects(after, before),
+        suspects=suspects(after, before),
         backward=pair if after else (),
         forward=() if after else pair,
     )
@@ -434,7 +285,7 @@ def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iter
         f"format {before or 'none'} became {after or 'none'}",
         old.where("format"),
         new.where("format"),
-        suspects=_suspects(backward, forward),
+        suspects=suspects(backward, forward),
         backward=tuple(_with_example(old_side, old, samples)) if backward else (),
         forward=tuple(_with_example(new_side, new, samples)) if forward else (),
     )
@@ -456,7 +307,7 @@ def check_pattern(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Ite
         f"pattern {_patterns(before)} became {_patterns(after)}",
         old.where("pattern"),
         new.where("pattern"),
-        suspects=_suspects(bool(after), bool(before)),
+        suspects=suspects(bool(after), bool(before)),
         backward=tuple(_with_example(old_side, old, samples)) if after else (),
         forward=tuple(_with_example(new_side, new, samples)) if before else (),
     )
@@ -510,7 +361,7 @@ def check_other_keywords(
         f"{', '.join(changed)} changed",
         old.pointer,
         new.pointer,
-        suspects=_suspects(True, True),
+        suspects=suspects(True, True),
         backward=tuple(_few(old_side, old)),
         forward=tuple(_few(new_side, new)),
     )
@@ -532,8 +383,8 @@ NODE_CHECKS: tuple[NodeCheck, ...] = (
     check_types,
     check_enum,
     check_string_length,
-    check_number_range,
-    check_multiple_of,
+    numbers.check_number_range,
+    numbers.check_multiple_of,
     check_array_length,
     check_unique_items,
     check_format,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +245,22 @@ def test_compare_lists_changed_missing_and_stale(tmp_path: Path) -> None:
         "ticket_opened.py": "missing",
         "ticket_created.py": "no longer generated",
     }
+
+
+def test_output_identical_across_hash_seeds(tmp_path: Path) -> None:
+    paths = []
+    for case in ("component_names", "pydantic_names"):
+        path = tmp_path / f"{case}.json"
+        path.write_bytes((CASES / case / "schema.json").read_bytes())
+        paths.append(str(path))
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "schemagate", "-q", "codegen", *paths, "--out", str(out)]
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert completed.returncode == 0, completed.stderr
+        outputs.append({path.name: path.read_bytes() for path in sorted(out.iterdir())})
+
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 4

@@ -113,7 +113,7 @@ _PROTECTED_PREFIXES = ("model_dump", "model_validate")
 def _protected_field_aliases(data: dict[str, Any]) -> dict[str, str] | None:
     """Map property names that would become protected pydantic names to `field_<name>`."""
     aliases: dict[str, str] = {}
-    for name in _property_names(data):
+    for name in sorted(_property_names(data)):
         snake = name.replace("-", "_")
         if snake.startswith(_PROTECTED_PREFIXES):
             aliases[name] = "field_" + "".join(c if c.isalnum() else "_" for c in snake)

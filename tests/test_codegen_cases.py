@@ -107,6 +107,15 @@ def test_nullable_reference_required_but_null(imported: Any) -> None:
     assert type(parsed.detail).model_fields["nickname"].is_required()
 
 
+def test_email_format_needs_no_extra_package(case_package: tuple[Path, dict[str, str]]) -> None:
+    out, modules = case_package
+    source = (out / f"{modules['nullable_reference']}.py").read_text("utf-8")
+
+    assert "    email: StrictStr\n" in source
+    assert "EmailStr" not in source
+    assert "email_validator" not in source
+
+
 def test_envelope_populates_by_field_name(imported: Any) -> None:
     model = imported.MODELS["allof_required_branch"]
     event = load_events("allof_required_branch")["valid"][0]

@@ -18,7 +18,7 @@ from tests.conftest import (
     emulator_requests,
     make_schemas_client,
     reset_emulator_requests,
-    running_emulator,
+    serving_emulator,
 )
 
 
@@ -136,7 +136,7 @@ def test_registries_never_share_entries(
     # Two endpoints that each hold a registry named "same", with different content. The
     # local file matches only the first, so a shared cache entry would show up as a
     # wrong "unchanged" or "compatible" status.
-    with running_emulator() as first, running_emulator() as second:
+    with serving_emulator() as first, serving_emulator() as second:
         for url, marker in ((first, 1), (second, 2)):
             client = make_schemas_client(url)
             client.create_registry(RegistryName="same")

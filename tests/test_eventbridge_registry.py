@@ -231,3 +231,44 @@ def _closed_port_url() -> str:
     port = server.server_address[1]
     server.server_close()
     return f"http://127.0.0.1:{port}"
+
+
+class _HtmlHandler(BaseHTTPRequestHandler):
+    """Answers 200 with an HTML page, as a captive portal or a misrouted proxy does."""
+
+    protocol_version = "HTTP/1.1"
+    requests_seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requests_seen.append(self.path)
+        body = b"<html><body>Sign in to the network</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_non_json_reply_is_not_an_empty_listing(monkeypatch: pytest.MonkeyPatch) -> None:
+    _HtmlHandler.requests_seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv(
+            "AWS_ENDPOINT_URL_SCHEMAS", f"http://127.0.0.1:{server.server_address[1]}"
+        )
+        registry = EventBridgeRegistry("any")
+        with pytest.raises(RegistryError) as error:
+            registry.list_schemas()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    assert error.value.operation == "ListSchemas"
+    assert "reply was cut off or incomplete in all 3 attempt(s)" in error.value.problem
+    assert len(_HtmlHandler.requests_seen) == 3

@@ -8,6 +8,7 @@ one-line message names the registry and the failed call.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -31,9 +32,10 @@ CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 30
 READ_TIMEOUT_VARIABLE = "SCHEMAGATE_READ_TIMEOUT_SECONDS"
 INCOMPLETE_RETRY_DELAY_SECONDS = 0.2
-# A key the before-parse hook adds to a reply whose body is shorter than its
-# Content-Length. botocore 1.44 reads bodies with enforce_content_length=False, and its
-# rest-json parser turns a cut-off JSON body into an empty result without an error.
+# A key the before-parse hook adds to a successful reply whose body is shorter than its
+# Content-Length or is not JSON. botocore 1.44 reads bodies with
+# enforce_content_length=False, and its rest-json parser turns such a body into an
+# empty result without an error.
 TRUNCATED_MARK = "SchemagateTruncatedBody"
 logger = logging.getLogger(__name__)
 
@@ -184,10 +186,10 @@ class EventBridgeRegistry:
             try:
                 with self._translate(operation, absent_on_not_found=absent_on_not_found):
                     for page in pages():
-                        if page.get(TRUNCATED_MARK) or key not in page:
+                        if page.get(TRUNCATED_MARK):
                             complete = False
                             break
-                        rows.extend(page[key])
+                        rows.extend(page.get(key, []))
             except _NotFound:
                 return None
             if complete:
@@ -362,13 +364,19 @@ class EventBridgeRegistry:
 def _mark_truncated_body(
     response_dict: Mapping[str, Any], customized_response_dict: dict[str, Any], **kwargs: Any
 ) -> None:
-    """Mark a reply whose body is shorter than its Content-Length header promised."""
+    """Mark a successful reply whose body is cut off or is not JSON."""
     headers = response_dict.get("headers", {})
+    body = response_dict.get("body", b"")
     declared = str(headers.get("content-length", ""))
-    if not declared.isdigit() or headers.get("content-encoding"):
-        return
-    if int(declared) != len(response_dict.get("body", b"")):
+    plain = not headers.get("content-encoding")
+    if plain and declared.isdigit() and int(declared) != len(body):
         customized_response_dict[TRUNCATED_MARK] = True
+        return
+    if int(response_dict.get("status_code", 200)) < 300 and body:
+        try:
+            json.loads(body)
+        except ValueError:
+            customized_response_dict[TRUNCATED_MARK] = True
 
 
 def _read_timeout() -> float:

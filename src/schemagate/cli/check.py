@@ -14,6 +14,7 @@ from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
 if TYPE_CHECKING:
+    from schemagate.overrides import Overrides
     from schemagate.registry.base import Registry
 
 
@@ -87,14 +88,11 @@ def command(
     and on schemas with no previous version. Exits 0 when the gate passes, 1 when it
     fails, 2 on invalid input, 3 when the registry cannot be read.
     """
-    import dataclasses
-
     from schemagate.cli.outputs import parse_outputs, write_outputs
     from schemagate.contracts.gate import contract_review
     from schemagate.gate import check_schemas, discover
     from schemagate.overrides import apply_overrides
     from schemagate.report.render import get_reporter
-    from schemagate.rules.catalogue import Severity
 
     reporter = get_reporter(output_format)
     extra_outputs = parse_outputs(outputs)
@@ -114,16 +112,26 @@ def command(
     result = check_schemas(
         files, registry, mode, policy, settings.names, settings.base, review=review, since=since
     )
-    overrides = dataclasses.replace(
+    result = apply_overrides(result, _overrides(settings, fail_on, allow_new, allow_breaking))
+    click.echo(reporter.check(result, use_color()), nl=False)
+    write_outputs(extra_outputs, lambda extra: extra.check(result, False))
+    return EXIT_OK if result.ok else EXIT_GATE_FAILED
+
+
+def _overrides(
+    settings: Settings, fail_on: str | None, allow_new: bool | None, allow_breaking: str | None
+) -> Overrides:
+    """Combine the settings' overrides with the command-line options, which win."""
+    import dataclasses
+
+    from schemagate.rules.catalogue import Severity
+
+    return dataclasses.replace(
         settings.overrides(),
         fail_on=Severity(fail_on.lower()) if fail_on else settings.fail_on,
         allow_new=settings.allow_new if allow_new is None else allow_new,
         allow_breaking=allow_breaking or None,
     )
-    result = apply_overrides(result, overrides)
-    click.echo(reporter.check(result, use_color()), nl=False)
-    write_outputs(extra_outputs, lambda extra: extra.check(result, False))
-    return EXIT_OK if result.ok else EXIT_GATE_FAILED
 
 
 def _open_baseline(uri: str | None, settings: Settings, files: list[Path]) -> Registry:

@@ -193,8 +193,6 @@ def _referenced_metaschemas(document: SchemaDocument) -> dict[str, Any]:
     The metaschemas ship with jsonschema, so a reference to one is resolved locally
     like a bundled definition rather than fetched.
     """
-    from jsonschema.validators import validator_for
-
     found: dict[str, Any] = {}
     for _, schema in _walk_document(document.kind, document.data):
         ref = schema.get("$ref") if isinstance(schema, dict) else None
@@ -202,6 +200,9 @@ def _referenced_metaschemas(document: SchemaDocument) -> dict[str, Any]:
             continue
         uri = ref.partition("#")[0].rstrip("/")
         if uri.replace("https://", "http://") in METASCHEMA_URIS and uri not in found:
+            # Imported here: jsonschema costs about 150 ms, and few documents need it.
+            from jsonschema.validators import validator_for
+
             validator = validator_for({"$schema": uri.replace("https://", "http://") + "#"})
             found[uri] = validator.META_SCHEMA
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import socket
 import subprocess
@@ -149,19 +150,26 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 * one_gib, 2 * one_gib))
 
 
-def test_bombs_fail_fast_in_bounded_memory(tmp_path: Path) -> None:
+def test_bombs_fail_fast_in_bounded_memory(
+    tmp_path: Path, emulator_url: str, registry_name: str
+) -> None:
+    environment = {**os.environ, "AWS_ENDPOINT_URL_SCHEMAS": emulator_url}
     for path, words in generated_bombs(tmp_path):
-        for argv in (
+        commands = (
             ["diff", str(VALID), str(path)],
             ["check", str(path), "--registry", f"dir:{ROOT / 'snapshot'}"],
-        ):
+            ["publish", str(path), "--registry", f"eventbridge:{registry_name}", "--dry-run"],
+            ["codegen", str(path), "--out", str(tmp_path / "bindings")],
+        )
+        for argv in commands:
             completed = subprocess.run(
-                [sys.executable, "-c", "from schemagate.cli import run; run()", *argv],
+                [sys.executable, "-c", RUN_CLI, *argv],
                 capture_output=True,
                 text=True,
                 timeout=60,
                 preexec_fn=_limit_memory,
                 check=False,
+                env=environment,
             )
             assert_one_line_error(completed.returncode, completed.stderr, path, words)
 
@@ -211,3 +219,31 @@ def test_remote_ref_is_never_fetched(tmp_path: Path, capsys: pytest.CaptureFixtu
     finally:
         listener.close()
     assert listener.connections == 0
+
+
+@pytest.mark.parametrize(("name", "words"), COMMITTED_CASES, ids=[c[0] for c in COMMITTED_CASES])
+def test_publish_dry_run_rejects_broken_file(
+    name: str,
+    words: str,
+    registry_name: str,
+    emulator_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", emulator_url)
+    path = HOSTILE / name
+    code, _, err = run(
+        ["publish", str(path), "--registry", f"eventbridge:{registry_name}", "--dry-run"], capsys
+    )
+    assert_one_line_error(code, err, path, words)
+
+
+@pytest.mark.parametrize(("name", "words"), COMMITTED_CASES, ids=[c[0] for c in COMMITTED_CASES])
+def test_codegen_rejects_broken_file(
+    name: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = HOSTILE / name
+    out = tmp_path / "bindings"
+    code, _, err = run(["codegen", str(path), "--out", str(out)], capsys)
+    assert_one_line_error(code, err, path, words)
+    assert not out.exists()

@@ -42,8 +42,9 @@ def ten_file_project(folder: Path) -> None:
         new = json.loads(json.dumps(base))
         new["definitions"]["OrderShipped"]["properties"][f"note{index}"] = {"type": "string"}
         (folder / "schemas" / f"Event{index}.json").write_text(json.dumps(new, indent=2))
-        registered.append(SchemaVersion(f"Event{index}", "1", "JSONSchemaDraft4",
-                                        json.dumps(old, indent=2)))
+        registered.append(
+            SchemaVersion(f"Event{index}", "1", "JSONSchemaDraft4", json.dumps(old, indent=2))
+        )
     write_snapshot(folder / "snapshot", "bench", registered)
 
 
@@ -64,26 +65,46 @@ def main() -> None:
     args = parser.parse_args()
     schemagate = shutil.which("schemagate") or str(Path(sys.executable).parent / "schemagate")
     checker = shutil.which("check-jsonschema") or str(
-        Path(sys.executable).parent / "check-jsonschema")
+        Path(sys.executable).parent / "check-jsonschema"
+    )
     with tempfile.TemporaryDirectory() as temp:
         project = Path(temp)
         ten_file_project(project)
         files = sorted(str(p) for p in (project / "schemas").glob("*.json"))
         cases = [
-            ("schemagate diff, compatible", [schemagate, "diff",
-             str(ROOT / "examples/registered/OrderPlaced.v2.json"),
-             str(ROOT / "schemas/OrderPlaced.json")], 0),
-            ("schemagate diff, breaking (proves witnesses)", [schemagate, "diff",
-             str(ROOT / "examples/breaking/OrderPlaced.old.json"),
-             str(ROOT / "examples/breaking/OrderPlaced.new.json")], 1),
-            ("schemagate check, 10 files against a snapshot", [schemagate, "check", *files,
-             "--registry", f"dir:{project / 'snapshot'}"], 0),
-            ("check-jsonschema --check-metaschema, same 10 files",
-             [checker, "--check-metaschema", *files], 0),
+            (
+                "schemagate diff, compatible",
+                [
+                    schemagate,
+                    "diff",
+                    str(ROOT / "examples/registered/OrderPlaced.v2.json"),
+                    str(ROOT / "schemas/OrderPlaced.json"),
+                ],
+                0,
+            ),
+            (
+                "schemagate diff, breaking (proves witnesses)",
+                [
+                    schemagate,
+                    "diff",
+                    str(ROOT / "examples/breaking/OrderPlaced.old.json"),
+                    str(ROOT / "examples/breaking/OrderPlaced.new.json"),
+                ],
+                1,
+            ),
+            (
+                "schemagate check, 10 files against a snapshot",
+                [schemagate, "check", *files, "--registry", f"dir:{project / 'snapshot'}"],
+                0,
+            ),
+            (
+                "check-jsonschema --check-metaschema, same 10 files",
+                [checker, "--check-metaschema", *files],
+                0,
+            ),
             ("python -c pass (interpreter start)", [sys.executable, "-c", "pass"], 0),
         ]
-        results = {name: median_run(argv, args.runs, project, code)
-                   for name, argv, code in cases}
+        results = {name: median_run(argv, args.runs, project, code) for name, argv, code in cases}
     print(f"machine: {machine()}")
     print(f"versions: {versions('schemagate', 'jsonschema', 'click', 'check-jsonschema')}")
     print(f"command: python bench/cold_start.py --runs {args.runs}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # Units of work one document pair may spend. The 200-property and 20-branch pairs in
 # bench/engine.py spend under 1,000 units, while a pathological pair of nested `oneOf`
-# definitions reaches the bound in about 1.6 s on a loaded 2-core machine.
+# definitions reaches the bound in about a second on a loaded 2-core machine.
 DEFAULT_WORK_LIMIT = 10_000
 
 

@@ -8,35 +8,35 @@ one-line message names the registry and the failed call.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from schemagate import __version__
-from schemagate.errors import ConflictError, InputError, RegistryError
+from schemagate.errors import ConflictError, RegistryError
 from schemagate.registry.base import SchemaSummary, SchemaVersion, sort_versions
 from schemagate.registry.cache import RegistryIdentity
+from schemagate.registry.replies import (
+    READ_TIMEOUT_VARIABLE,
+    TRUNCATED_MARK,
+    arn_account,
+    mark_truncated_body,
+    one_line,
+    origin,
+    read_timeout,
+    schema_version,
+    timestamp,
+)
 from schemagate.registry.schemas_client import SchemasClient
 
 # Attempts per call, including the first. botocore's standard mode backs off between them.
 DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_POOL_SIZE = 10
 CONNECT_TIMEOUT_SECONDS = 5
-READ_TIMEOUT_SECONDS = 30
-READ_TIMEOUT_VARIABLE = "SCHEMAGATE_READ_TIMEOUT_SECONDS"
 INCOMPLETE_RETRY_DELAY_SECONDS = 0.2
-# A key the before-parse hook adds to a successful reply whose body is shorter than its
-# Content-Length or is not JSON. botocore 1.44 reads bodies with
-# enforce_content_length=False, and its rest-json parser turns such a body into an
-# empty result without an error.
-TRUNCATED_MARK = "SchemagateTruncatedBody"
 logger = logging.getLogger(__name__)
 
 _THROTTLING_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
@@ -81,7 +81,7 @@ class EventBridgeRegistry:
         self._client = client
         events = getattr(getattr(client, "meta", None), "events", None)
         if events is not None:
-            events.register("before-parse.schemas.*", _mark_truncated_body)
+            events.register("before-parse.schemas.*", mark_truncated_body)
 
     @property
     def uri(self) -> str:
@@ -95,12 +95,12 @@ class EventBridgeRegistry:
         summaries = []
         for row in rows:
             if self.account is None:
-                self.account = _arn_account(str(row.get("SchemaArn", "")))
+                self.account = arn_account(str(row.get("SchemaArn", "")))
             summaries.append(
                 SchemaSummary(
                     name=row["SchemaName"],
                     version_count=int(row.get("VersionCount", 0)),
-                    last_modified=_timestamp(row.get("LastModified")),
+                    last_modified=timestamp(row.get("LastModified")),
                 )
             )
         return sorted(summaries, key=lambda summary: summary.name)
@@ -143,8 +143,8 @@ class EventBridgeRegistry:
                 return None
             if not response.get(TRUNCATED_MARK) and "Content" in response:
                 return Described(
-                    _schema_version(name, response, response["Content"]),
-                    _timestamp(response.get("LastModified")),
+                    schema_version(name, response, response["Content"]),
+                    timestamp(response.get("LastModified")),
                 )
             self._log_incomplete("DescribeSchema", attempt)
         raise self._incomplete_error("DescribeSchema")
@@ -228,7 +228,7 @@ class EventBridgeRegistry:
                 Content=content,
                 **extra,
             )
-        return _schema_version(name, response, content)
+        return schema_version(name, response, content)
 
     def update_schema(
         self, name: str, schema_type: str, content: str, description: str | None = None
@@ -248,7 +248,7 @@ class EventBridgeRegistry:
             raise RegistryError(
                 self.uri, "UpdateSchema", f"schema {name!r} not found; create it first"
             ) from None
-        return _schema_version(name, response, content)
+        return schema_version(name, response, content)
 
     def _check_registry_exists(self) -> None:
         with self._translate("DescribeRegistry"):
@@ -262,7 +262,7 @@ class EventBridgeRegistry:
         config = Config(
             retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=_read_timeout(),
+            read_timeout=read_timeout(),
             max_pool_connections=pool_size,
             user_agent_extra=f"schemagate/{__version__}",
         )
@@ -314,7 +314,7 @@ class EventBridgeRegistry:
             )
         if code in _THROTTLING_CODES or status == 429:
             return f"throttled ({code}) after {attempts} attempt(s); retry later"
-        message = _one_line(str(response.get("Error", {}).get("Message", "")))
+        message = one_line(str(response.get("Error", {}).get("Message", "")))
         return f"{code or 'error'} (HTTP {status}): {message}"
 
     def _region(self) -> str | None:
@@ -341,7 +341,7 @@ class EventBridgeRegistry:
                 "config profile"
             )
         if isinstance(exc, EndpointConnectionError):
-            endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))
+            endpoint = origin(str(exc.kwargs.get("endpoint_url", "")))
             attempts = "" if self._attempts is None else f" after {self._attempts} attempt(s)"
             region = self._region()
             return (
@@ -350,84 +350,12 @@ class EventBridgeRegistry:
                 "AWS_ENDPOINT_URL_SCHEMAS"
             )
         if isinstance(exc, ReadTimeoutError):
-            endpoint = _origin(str(exc.kwargs.get("endpoint_url", "")))
+            endpoint = origin(str(exc.kwargs.get("endpoint_url", "")))
             attempts = "" if self._attempts is None else f" in all {self._attempts} attempt(s)"
             return (
                 f"timed out waiting for a reply from {endpoint}{attempts}; retry later, or "
-                f"raise {READ_TIMEOUT_VARIABLE} (now {_read_timeout():g} s)"
+                f"raise {READ_TIMEOUT_VARIABLE} (now {read_timeout():g} s)"
             )
         # botocore 1.44 formats its credential errors from the provider and setting names,
         # not from key values, so the message is safe to print.
-        return _one_line(f"{type(exc).__name__}: {exc}")
-
-
-def _mark_truncated_body(
-    response_dict: Mapping[str, Any], customized_response_dict: dict[str, Any], **kwargs: Any
-) -> None:
-    """Mark a successful reply whose body is cut off or is not JSON."""
-    headers = response_dict.get("headers", {})
-    body = response_dict.get("body", b"")
-    declared = str(headers.get("content-length", ""))
-    plain = not headers.get("content-encoding")
-    if plain and declared.isdigit() and int(declared) != len(body):
-        customized_response_dict[TRUNCATED_MARK] = True
-        return
-    if int(response_dict.get("status_code", 200)) < 300 and body:
-        try:
-            json.loads(body)
-        except ValueError:
-            customized_response_dict[TRUNCATED_MARK] = True
-
-
-def _read_timeout() -> float:
-    text = os.environ.get(READ_TIMEOUT_VARIABLE)
-    if not text:
-        return READ_TIMEOUT_SECONDS
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise InputError(
-            f"invalid {READ_TIMEOUT_VARIABLE} {text!r}; use a positive number of seconds"
-        )
-    return value
-
-
-def _arn_account(arn: str) -> str | None:
-    """Return the account field of an ARN such as arn:aws:schemas:REGION:ACCOUNT:schema/..."""
-    parts = arn.split(":")
-    return parts[4] if len(parts) > 5 and parts[4] else None
-
-
-def _schema_version(name: str, response: Mapping[str, Any], content: str) -> SchemaVersion:
-    return SchemaVersion(
-        name=name,
-        version=str(response["SchemaVersion"]),
-        type=str(response["Type"]),
-        content=content,
-        created=_timestamp(response.get("VersionCreatedDate")),
-        description=response.get("Description"),
-    )
-
-
-def _timestamp(value: datetime | None) -> str | None:
-    """Format a botocore timestamp as ISO 8601 in UTC, so snapshots do not depend on TZ."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _origin(url: str) -> str:
-    """Reduce a request URL to scheme, host and port, leaving out path, query and user info."""
-    parts = urlsplit(url)
-    if not parts.scheme or parts.hostname is None:
-        return "the endpoint"
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    port = "" if parts.port is None else f":{parts.port}"
-    return f"{parts.scheme}://{host}{port}"
-
-
-def _one_line(text: str, max_length: int = 300) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= max_length else line[: max_length - 3] + "..."
+        return one_line(f"{type(exc).__name__}: {exc}")

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from schemagate.errors import ConflictError, RegistryError
+from schemagate.errors import ConflictError, InputError, RegistryError
 from schemagate.registry.base import WritableRegistry
 from schemagate.registry.eventbridge import EventBridgeRegistry
 from tests.conftest import make_schemas_client, running_emulator
@@ -234,7 +234,7 @@ def _closed_port_url() -> str:
 
 
 class _HtmlHandler(BaseHTTPRequestHandler):
-    """Answers 200 with an HTML page, as a captive portal or a misrouted proxy does."""
+    """Reply 200 with an HTML page, as a captive portal or a misrouted proxy does."""
 
     protocol_version = "HTTP/1.1"
     requests_seen: ClassVar[list[str]] = []
@@ -272,3 +272,15 @@ def test_non_json_reply_is_not_an_empty_listing(monkeypatch: pytest.MonkeyPatch)
     assert error.value.operation == "ListSchemas"
     assert "reply was cut off or incomplete in all 3 attempt(s)" in error.value.problem
     assert len(_HtmlHandler.requests_seen) == 3
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_invalid_read_timeout_rejected(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SCHEMAGATE_READ_TIMEOUT_SECONDS", value)
+
+    with pytest.raises(InputError) as error:
+        EventBridgeRegistry("any")
+
+    assert str(error.value) == (
+        f"invalid SCHEMAGATE_READ_TIMEOUT_SECONDS {value!r}; use a positive number of seconds"
+    )

@@ -178,7 +178,7 @@ class EventBridgeRegistry:
     ) -> list[Mapping[str, Any]] | None:
         """Collect the rows of every page, starting over when a page was cut off.
 
-        Returns None when `absent_on_not_found` is set and the call answered NotFound.
+        Returns None when `absent_on_not_found` is set and the call raised NotFoundException.
         """
         for attempt in range(1, self.read_attempts + 1):
             rows: list[Mapping[str, Any]] = []

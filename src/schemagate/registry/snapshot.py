@@ -230,7 +230,7 @@ def _write_tree(staging: Path, registry_name: str, versions: list[SchemaVersion]
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
-    """Put the staged folder at `out`, so that `out` always holds a complete snapshot.
+    """Put the staged folder at `out`, so that `out` always contains a complete snapshot.
 
     Where the kernel can exchange two paths in one step (Linux renameat2), a process
     killed at any moment leaves either the old or the new snapshot at `out`. Elsewhere

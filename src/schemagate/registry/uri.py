@@ -8,7 +8,7 @@ from schemagate.errors import InputError
 from schemagate.registry.base import Registry
 
 SCHEMES = ("eventbridge", "dir")
-# Concurrent requests to an EventBridge registry; boto3's default pool holds 10 connections.
+# Concurrent requests to an EventBridge registry. boto3's default pool keeps 10 connections.
 DEFAULT_JOBS = 8
 
 

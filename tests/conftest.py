@@ -144,6 +144,12 @@ def emulator_requests(url: str) -> dict[str, int]:
     return counts
 
 
+def emulator_max_in_flight(url: str) -> int:
+    """Return the most requests the emulator served at once since the last reset."""
+    with urllib.request.urlopen(f"{url}/_emulator/requests", timeout=10) as response:
+        return int(json.loads(response.read())["max_in_flight"])
+
+
 def reset_emulator_requests(url: str) -> None:
     request = urllib.request.Request(f"{url}/_emulator/requests", method="DELETE")
     with urllib.request.urlopen(request, timeout=10):

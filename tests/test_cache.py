@@ -15,6 +15,7 @@ from schemagate.registry.cache import RegistryIdentity
 from schemagate.registry.cached import CachedEventBridgeRegistry
 from schemagate.registry.eventbridge import EventBridgeRegistry
 from tests.conftest import (
+    emulator_max_in_flight,
     emulator_requests,
     make_schemas_client,
     reset_emulator_requests,
@@ -245,3 +246,35 @@ def test_pull_lists_versions_only_after_gaps(
     index = json.loads((tmp_path / "warm" / "snapshot.json").read_text(encoding="utf-8"))
     assert list(index["schemas"]["gapped"]["versions"]) == ["1", "3"]
     assert list(index["schemas"]["complete"]["versions"]) == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_pull_runs_at_most_jobs_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    with serving_emulator(latency_ms=20) as url:
+        client = make_schemas_client(url)
+        client.create_registry(RegistryName="pooled")
+        for n in range(12):
+            _register(client, "pooled", f"s{n}", [n])
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", url)
+        reset_emulator_requests(url)
+        code = main(
+            [
+                "pull",
+                "--registry",
+                "eventbridge:pooled",
+                "--jobs",
+                str(jobs),
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        busiest = emulator_max_in_flight(url)
+
+    assert code == 0
+    if jobs == 1:
+        assert busiest == 1
+    else:
+        # Twelve describes of 20 ms each on three threads overlap at least once.
+        assert 2 <= busiest <= jobs

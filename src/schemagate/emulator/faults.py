@@ -77,23 +77,40 @@ def parse_fault(text: str) -> FaultSpec:
 class RequestCounter:
     """Count requests per operation and serve the counts at GET /_emulator/requests.
 
-    DELETE on the same path resets the counts. It runs before the fault middlewares,
-    so it counts every attempt a client makes, including the ones that fail.
+    The reply also contains `max_in_flight`, the largest number of requests served at
+    the same time. DELETE on the same path resets both. The counter runs before the
+    fault middlewares, so it counts every attempt a client makes, including failed ones.
     """
 
     def __init__(self) -> None:
         self._counts: Counter[str] = Counter()
+        self._in_flight = 0
+        self._max_in_flight = 0
         self._lock = threading.Lock()
 
     def __call__(self, request: Request, next_step: Next) -> Response:
         if request.segments == STATS_SEGMENTS:
-            with self._lock:
-                if request.method == "DELETE":
-                    self._counts.clear()
-                return Response(200, {"requests": dict(sorted(self._counts.items()))})
+            return self._stats(request)
         with self._lock:
             self._counts[api.operation_name(request) or "unknown"] += 1
-        return next_step(request)
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+        try:
+            return next_step(request)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _stats(self, request: Request) -> Response:
+        with self._lock:
+            body = {
+                "requests": dict(sorted(self._counts.items())),
+                "max_in_flight": self._max_in_flight,
+            }
+            if request.method == "DELETE":
+                self._counts.clear()
+                self._max_in_flight = self._in_flight
+        return Response(200, body)
 
 
 class FaultInjector:

@@ -22,14 +22,15 @@ def nested_one_of(depth: int, width: int, leaf: dict[str, Any]) -> dict[str, Any
     return {"definitions": definitions, "$ref": "#/definitions/d0"}
 
 
-def test_nested_one_of_pair_stops_with_unproven() -> None:
+def test_nested_one_of_pair_stops_and_fails_closed() -> None:
     old = nested_one_of(8, 4, {"type": "string"})
     new = nested_one_of(8, 4, {"type": "integer"})
     result = strict_backward(old, new)
     stopped = [f for f in result.findings if "comparison stopped" in f.message]
     assert len(stopped) == 1
-    assert stopped[0].rule == "unproven"
-    assert stopped[0].severity.value == "warning"
+    assert stopped[0].rule == "comparison-incomplete"
+    assert stopped[0].severity.value == "error"
+    assert not result.compatible
     assert f"after {DEFAULT_WORK_LIMIT} units" in stopped[0].message
 
 
@@ -44,8 +45,8 @@ def test_work_limit_keeps_findings_proven_before_it() -> None:
         work_limit=3,
     )
     rules = {f.rule for f in result.findings}
-    assert "unproven" in rules
-    assert not result.compatible or "type-changed" not in rules
+    assert "comparison-incomplete" in rules
+    assert not result.compatible
 
 
 def test_small_pair_stays_within_bound() -> None:

@@ -240,15 +240,16 @@ def diff_documents(
 def _stopped_finding(
     old: SchemaDocument, new: SchemaDocument, mode: Mode, work_limit: int
 ) -> Finding:
+    # The gate fails closed: a comparison it could not finish is an error, not a pass.
     return Finding(
-        "unproven",
-        Severity.WARNING if mode.directions else Severity.INFO,
+        "comparison-incomplete",
+        Severity.ERROR if mode.directions else Severity.INFO,
         frozenset(),
         old.root_pointer,
         new.root_pointer,
         f"comparison stopped after {work_limit} units of work (nested unions or "
-        "references multiply the pairs to compare); breaks past that point are not "
-        "reported, so check the change by hand",
+        "references multiply the pairs to compare); breaks past that point are unproven, "
+        "so check the change by hand",
         (),
         (),
     )

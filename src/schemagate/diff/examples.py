@@ -46,6 +46,9 @@ _FORMAT_SAMPLES = {
 }
 
 
+_MISSING = object()
+
+
 class Unbuildable(Exception):
     """No instance of a schema could be built within the bounds."""
 
@@ -62,6 +65,8 @@ class ExampleBuilder:
         self.random = random.Random(0)
         self._envelope = _envelope_values(resolver)
         self._examples: dict[tuple[Any, str | None], Any] = {}
+        # First candidates, unvalidated, for objects whose members are checked together.
+        self._unchecked: dict[tuple[Any, ...], Any] = {}
 
     def conj(self, locs: list[Loc] | Conj) -> Conj:
         expanded: list[Loc] = []
@@ -278,9 +283,13 @@ class ExampleBuilder:
     def _first_candidate(self, conj: Conj, depth: int) -> Any:
         if not conj:
             return "text"
-        for candidate in self.candidates(conj, depth + 1):
-            return candidate
-        raise Unbuildable(conj[0][0])
+        key = _conj_key(conj)
+        if key not in self._unchecked:
+            self._unchecked[key] = next(iter(self.candidates(conj, depth + 1)), _MISSING)
+        found = self._unchecked[key]
+        if found is _MISSING:
+            raise Unbuildable(conj[0][0])
+        return copy.deepcopy(found)
 
     def _quiet_example(self, conj: Conj, depth: int) -> Any:
         if not conj:

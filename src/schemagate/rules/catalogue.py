@@ -290,6 +290,14 @@ _ROWS = [
         "Check the change by hand, then accept it in the configuration with a reason.",
     ),
     _rule(
+        "comparison-incomplete",
+        E,
+        "The comparison stopped at its work bound before it reached every change.",
+        "Breaks past the bound are unproven, and the gate does not pass what it did not check.",
+        "Simplify nested unions and references, or accept the change in the configuration "
+        "with a reason after checking it by hand.",
+    ),
+    _rule(
         "annotation-changed",
         INFO,
         "A description, title, default, example or `x-` extension changed.",

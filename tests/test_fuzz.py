@@ -44,6 +44,13 @@ json_values = st.recursive(
 TYPES = ["string", "integer", "number", "boolean", "null", "object", "array"]
 
 
+def _with_exclusive_minimum(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    # Draft 4 allows `exclusiveMinimum` only next to `minimum`.
+    if "minimum" not in schema:
+        return st.just(schema)
+    return st.builds(lambda flag: {**schema, "exclusiveMinimum": flag}, st.booleans())
+
+
 def scalar_schemas() -> st.SearchStrategy[dict[str, Any]]:
     string = st.fixed_dictionaries(
         {"type": st.just("string")},
@@ -59,12 +66,11 @@ def scalar_schemas() -> st.SearchStrategy[dict[str, Any]]:
     integer = st.fixed_dictionaries(
         {"type": st.sampled_from(["integer", "number"])},
         optional={
-            "minimum": st.integers(-5, 0),
             "maximum": st.integers(1, 9),
             "multipleOf": st.sampled_from([1, 2, 3]),
-            "exclusiveMinimum": st.booleans(),
+            "minimum": st.integers(-5, 0),
         },
-    )
+    ).flatmap(_with_exclusive_minimum)
     other = st.fixed_dictionaries({"type": st.sampled_from(TYPES)})
     nullable = st.fixed_dictionaries(
         {"type": st.lists(st.sampled_from(TYPES), min_size=1, max_size=3, unique=True)}

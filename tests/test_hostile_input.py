@@ -37,6 +37,9 @@ COMMITTED_CASES = [
     ("nan.json", "NaN is not a JSON number"),
     ("openapi-without-components.json", "no components/schemas"),
     ("yaml-tag.yaml", "has no JSON equivalent"),
+    ("required-not-array.json", "invalid schema at /required: 'userId' is not of type 'array'"),
+    ("invalid-pattern.json", "invalid schema at /pattern: '(unclosed' is not a 'regex'"),
+    ("multiple-of-zero.json", "invalid schema at /multipleOf"),
 ]
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from schemagate.errors import DocumentError
 from schemagate.load.source import decode, parse_text
+from schemagate.load.validity import check_metaschema
 
 
 class Kind(enum.StrEnum):
@@ -109,12 +111,27 @@ def load_text(
             f"top level is {_json_type(data)}, expected an object (OpenAPI 3 or JSON Schema)",
         )
     if "openapi" in data:
-        return _openapi_document(data, source, text, path)
-    if _looks_like_json_schema(data):
+        document = _openapi_document(data, source, text, path)
+    elif _looks_like_json_schema(data):
         _check_root_type(data, source)
         dialect = _json_schema_dialect(data, source)
-        return SchemaDocument(source, data, Kind.JSONSCHEMA, dialect, "#", text, path)
-    raise DocumentError(
+        document = SchemaDocument(source, data, Kind.JSONSCHEMA, dialect, "#", text, path)
+    else:
+        raise _neither_format(data, source)
+    check_metaschema(source, text, document.dialect.value, _top_schemas(document))
+    return document
+
+
+def _top_schemas(document: SchemaDocument) -> Iterator[tuple[str, Any]]:
+    if document.kind is Kind.JSONSCHEMA:
+        yield "#", document.data
+        return
+    for name, schema in document.data["components"]["schemas"].items():
+        yield f"#/components/schemas/{_escape(name)}", schema
+
+
+def _neither_format(data: dict[str, Any], source: str) -> DocumentError:
+    return DocumentError(
         source,
         "neither an OpenAPI 3 document (no 'openapi' key) nor a JSON Schema (keys "
         f"{', '.join(repr(k) for k in _unknown_keys(data)[:3])} are not JSON Schema keywords)",

@@ -271,3 +271,27 @@ def test_two_files_with_one_schema_name_are_rejected(
     code, _, err = run(["check", str(tmp_path), "--registry", f"dir:{ROOT / 'snapshot'}"], capsys)
     assert code == 2
     assert "both map to schema 'Same'" in err
+
+
+def test_check_fails_on_changed_event_routing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads((ROOT / "schemas" / "OrderPlaced.json").read_text(encoding="utf-8"))
+    document["components"]["schemas"]["AWSEvent"]["x-amazon-events-source"] = "com.example.shop"
+    local = tmp_path / "OrderPlaced.json"
+    local.write_text(json.dumps(document), encoding="utf-8")
+    code, out, _ = run(
+        ["check", str(local), "--registry", f"dir:{ROOT / 'snapshot'}", "--format", "json"],
+        capsys,
+    )
+    report = json.loads(out)
+    findings = report["schemas"][0]["findings"]
+    routing = [f for f in findings if f["rule"] == "event-routing-changed"]
+    assert len(routing) == 1
+    assert "annotation-changed" not in {f["rule"] for f in findings}
+    finding = routing[0]
+    assert code == 1
+    assert report["schemas"][0]["status"] == "breaking"
+    assert finding["severity"] == "error"
+    assert finding["new_pointer"] == "/components/schemas/AWSEvent/x-amazon-events-source"
+    assert "'com.example.orders' to 'com.example.shop'" in finding["message"]

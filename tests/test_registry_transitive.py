@@ -82,7 +82,7 @@ def test_transitive_checks_every_version(tmp_path: Path, capsys: Any) -> None:
     assert _rules(report).count("enum-value-removed") == 1
     finding = report["schemas"][0]["findings"][0]
     assert finding["old_pointer"] == "/properties/n"
-    assert finding["message"] == 'enum values removed: "c"'
+    assert finding["message"] == 'against version 1: enum values removed: "c"'
 
 
 @pytest.mark.parametrize(

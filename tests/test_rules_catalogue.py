@@ -19,6 +19,7 @@ CASES = TESTS / "cases"
 EMITTED_ELSEWHERE = {
     "schema-unregistered": "test_cli_gate.py",
     "comparison-incomplete": "test_engine_bounds.py",
+    "event-routing-changed": "test_cli_gate.py",
     "accepted-change-expired": "test_config.py",
     "contract-event-unknown": "test_contract_store.py",
     "contract-field-optional": "test_contract_gate.py",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from schemagate.diff.engine import diff_documents
 from schemagate.errors import InputError
@@ -169,6 +171,7 @@ def _check_one(
     if registered_document(latest, registry).data == local.data:
         return SchemaResult(name, path, Status.UNCHANGED, latest.version, [], (latest.version,))
     findings: list[Finding] = []
+    seen: set[tuple[str, str | None, str | None, str]] = set()
     compared: set[str] = set()
     for version in versions:
         if version.content in compared:
@@ -177,7 +180,15 @@ def _check_one(
         compared.add(version.content)
         logger.debug("comparing %s with %s version %s", path, name, version.version)
         result = diff_documents(registered_document(version, registry), local, mode, policy)
-        findings.extend(_dedupe(findings, result.findings))
+        found = _dedupe(result.findings, seen)
+        if len(versions) > 1:
+            # Transitive modes compare with several versions: name the one that breaks.
+            found = [
+                dataclasses.replace(f, message=f"against version {version.version}: {f.message}")
+                for f in found
+            ]
+        findings.extend(found)
+    findings.extend(_routing_changes(registered_document(latest, registry), local, mode))
     breaking = any(f.severity is Severity.ERROR for f in findings)
     status = Status.BREAKING if breaking else Status.COMPATIBLE
     return SchemaResult(
@@ -185,6 +196,54 @@ def _check_one(
     )
 
 
-def _dedupe(existing: list[Finding], new: list[Finding]) -> list[Finding]:
-    keys = {(f.rule, f.old_pointer, f.new_pointer, f.message) for f in existing}
-    return [f for f in new if (f.rule, f.old_pointer, f.new_pointer, f.message) not in keys]
+ROUTING_KEYS = ("x-amazon-events-source", "x-amazon-events-detail-type")
+
+
+def _routing_changes(old: SchemaDocument, new: SchemaDocument, mode: Mode) -> list[Finding]:
+    """Report changed routing values: the envelope's source and detail-type extensions."""
+    old_pointer, old_values = _routing_values(old)
+    new_pointer, new_values = _routing_values(new)
+    severity = Severity.ERROR if mode.directions else Severity.INFO
+    findings = []
+    for key in ROUTING_KEYS:
+        before, after = old_values.get(key), new_values.get(key)
+        if before is None or after is None or before == after:
+            continue
+        findings.append(
+            Finding(
+                "event-routing-changed",
+                severity,
+                frozenset(),
+                f"{old_pointer}/{key}",
+                f"{new_pointer}/{key}",
+                f"{key} changed from {before!r} to {after!r}; EventBridge rules matching the old "
+                "value stop receiving these events",
+            )
+        )
+    return findings
+
+
+def _routing_values(document: SchemaDocument) -> tuple[str, dict[str, Any]]:
+    # Registry OpenAPI documents keep the values on the `AWSEvent` component, and
+    # exported JSON Schema documents at their root.
+    pointer = document.root_pointer
+    node: Any = document.data
+    if pointer.startswith("#/components/schemas/"):
+        name = pointer.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
+        node = document.data["components"]["schemas"].get(name, {})
+    if not isinstance(node, dict):
+        return pointer, {}
+    return pointer, {k: node[k] for k in ROUTING_KEYS if isinstance(node.get(k), str)}
+
+
+def _dedupe(
+    new: list[Finding], seen: set[tuple[str, str | None, str | None, str]]
+) -> list[Finding]:
+    """Keep the findings not reported yet, recording their keys in `seen`."""
+    kept = []
+    for finding in new:
+        key = (finding.rule, finding.old_pointer, finding.new_pointer, finding.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept

@@ -290,6 +290,14 @@ _ROWS = [
         "Check the change by hand, then accept it in the configuration with a reason.",
     ),
     _rule(
+        "event-routing-changed",
+        E,
+        "The event's `x-amazon-events-source` or `x-amazon-events-detail-type` changed.",
+        "EventBridge rules match on source and detail-type, so rules written for the old "
+        "values stop receiving these events, with no error anywhere.",
+        "Keep the values and publish the new ones as a new event type.",
+    ),
+    _rule(
         "comparison-incomplete",
         E,
         "The comparison stopped at its work bound before it reached every change.",

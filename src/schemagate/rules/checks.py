@@ -335,7 +335,12 @@ def _annotations(shape: Shape) -> dict[str, Any]:
     if not shape.locs or not isinstance(shape.locs[0][1], dict):
         return {}
     schema = shape.locs[0][1]
-    return {k: v for k, v in schema.items() if k in ANNOTATIONS or k.startswith("x-")}
+    # The gate reports routing extensions under `event-routing-changed` instead.
+    return {
+        k: v
+        for k, v in schema.items()
+        if (k in ANNOTATIONS or k.startswith("x-")) and not k.startswith("x-amazon-events-")
+    }
 
 
 # Keywords this stage compares only by proof: a difference yields candidates from each

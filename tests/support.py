@@ -24,6 +24,19 @@ def corpus_dir(name: str) -> Path:
     return folder
 
 
+def corpus_params(name: str, pattern: str = "*.json") -> list[Any]:
+    """Return the corpus files matching `pattern` as test parameters, or one skipped one.
+
+    A parametrized test over an absent corpus then reports why it skipped, instead of
+    pytest's bare "got empty parameter set".
+    """
+    folder = CORPUS / name
+    if not folder.is_dir():
+        reason = f"corpus folder {folder} is absent; it sits beside the checkout in CI"
+        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="corpus-absent")]
+    return sorted(folder.glob(pattern))
+
+
 def reader_validator(document: dict[str, Any], tolerant: bool) -> Any:
     """Build a validator for a document's event schema, written apart from the engine.
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from schemagate.cli import cli
-from tests.support import assert_witnesses_hold, corpus_dir, load_json
+from tests.support import assert_witnesses_hold, corpus_dir, corpus_params, load_json
 
 PAIRS = [
     # (before, after, compatible under full, rule IDs of the error findings)
@@ -88,9 +89,8 @@ def test_reversed_compatible_pairs_stay_compatible() -> None:
             assert code == 0
 
 
-def corpus_files() -> list[Path]:
-    folder = Path(__file__).resolve().parent.parent.parent / "shared/corpus/eventbridge"
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+def corpus_files() -> list[Any]:
+    return corpus_params("eventbridge")
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:60])

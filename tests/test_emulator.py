@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from schemagate.cli import main
 from tests.conftest import (
     emulator_requests,
     make_schemas_client,
@@ -477,3 +478,57 @@ def test_fault_rate_is_reproducible_per_seed() -> None:
     assert first == again
     assert first != other
     assert 5 < first.count(500) < 35
+
+
+def test_db_in_missing_folder_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "missing" / "state.sqlite"
+
+    code = main(["emulator", "--db", str(db)])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: cannot open --db {db}: folder {db.parent} does not exist; create it or "
+        "choose a path in an existing folder\n"
+    )
+
+
+def test_db_not_sqlite_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "schema.json"
+    db.write_text('{"type": "object"}\n')
+
+    code = main(["emulator", "--db", str(db)])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: cannot open --db {db}: file is not a database; pass a new file name, or a "
+        "file that an earlier `schemagate emulator --db` run wrote\n"
+    )
+    assert db.read_text() == '{"type": "object"}\n'
+
+
+def test_registry_option_creates_registries(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite"
+    with running_emulator("--db", str(db), "--registry", "orders", "--registry", "billing") as url:
+        client = make_schemas_client(url)
+        client.create_schema(
+            RegistryName="orders", SchemaName="s", Type="OpenApi3", Content=_document(1)
+        )
+
+    with running_emulator("--db", str(db), "--registry", "orders") as url:
+        client = make_schemas_client(url)
+        names = [row["RegistryName"] for row in client.list_registries()["Registries"]]
+        described = client.describe_schema(RegistryName="orders", SchemaName="s")
+
+    assert sorted(names) == ["billing", "orders"]
+    assert described["SchemaVersion"] == "1"
+
+
+def test_empty_registry_option_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["emulator", "--registry", ""])
+
+    assert code == 2
+    assert "--registry" in capsys.readouterr().err

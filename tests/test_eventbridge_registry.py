@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from schemagate.cli import main
 from schemagate.errors import ConflictError, InputError, RegistryError
 from schemagate.registry.base import WritableRegistry
 from schemagate.registry.eventbridge import EventBridgeRegistry
@@ -284,3 +285,35 @@ def test_invalid_read_timeout_rejected(monkeypatch: pytest.MonkeyPatch, value: s
     assert str(error.value) == (
         f"invalid SCHEMAGATE_READ_TIMEOUT_SECONDS {value!r}; use a positive number of seconds"
     )
+
+
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL_SCHEMAS", "AWS_ENDPOINT_URL"])
+def test_invalid_endpoint_url_rejected(monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SCHEMAS", raising=False)
+    monkeypatch.setenv(variable, "not-a-url")
+
+    with pytest.raises(InputError) as error:
+        EventBridgeRegistry("any")
+
+    assert str(error.value) == (
+        f"invalid endpoint URL 'not-a-url' in {variable}; set it to a URL such as "
+        "http://127.0.0.1:8080, or unset it to use the AWS endpoint"
+    )
+
+
+def test_invalid_endpoint_url_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", "not-a-url")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "Placed.json").write_text(
+        '{"$schema": "http://json-schema.org/draft-04/schema#", "type": "object"}'
+    )
+
+    code = main(["check", "--registry", "eventbridge:orders"])
+
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert "invalid endpoint URL 'not-a-url' in AWS_ENDPOINT_URL_SCHEMAS" in stderr
+    assert "internal error" not in stderr

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 import click
 
 from schemagate.emulator.wire import DEFAULT_PAGE_SIZE
+from schemagate.errors import InputError
 
 logger = logging.getLogger("schemagate.emulator")
 
@@ -34,6 +37,13 @@ logger = logging.getLogger("schemagate.emulator")
     type=click.Path(dir_okay=False),
     default=None,
     help="SQLite file that keeps the state across restarts. Without it, state is in memory.",
+)
+@click.option(
+    "--registry",
+    "registries",
+    multiple=True,
+    metavar="NAME",
+    help=("Create registry NAME at start-up unless the --db state already has it; repeatable."),
 )
 @click.option(
     "--page-size",
@@ -78,6 +88,7 @@ def command(
     host: str,
     port: int,
     db: str | None,
+    registries: tuple[str, ...],
     page_size: int,
     fault_texts: tuple[str, ...],
     fault_seed: int,
@@ -98,6 +109,8 @@ def command(
         faults = [parse_fault(text) for text in fault_texts]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fault") from None
+    if "" in registries:
+        raise click.BadParameter("the registry name is empty", param_hint="--registry")
     middlewares = build_middlewares(faults, fault_seed, latency_ms, slow_ms)
     try:
         server, store = create_server(host, port, db or ":memory:", page_size, middlewares)
@@ -105,6 +118,11 @@ def command(
         raise click.UsageError(
             f"failed to listen on {host}:{port} ({exc}); choose another --host or --port"
         ) from exc
+    except sqlite3.Error as exc:
+        raise InputError(_database_problem(db or ":memory:", exc)) from None
+    for name in registries:
+        if store.ensure_registry(name):
+            logger.info("created registry %s", name)
 
     stop = threading.Event()
 
@@ -129,3 +147,18 @@ def command(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         logger.info("emulator on %s stopped", server.url)
+
+
+def _database_problem(db: str, exc: sqlite3.Error) -> str:
+    path = Path(db)
+    if not path.parent.is_dir():
+        return (
+            f"cannot open --db {db}: folder {path.parent} does not exist; create it or "
+            "choose a path in an existing folder"
+        )
+    if path.is_file():
+        return (
+            f"cannot open --db {db}: {exc}; pass a new file name, or a file that an earlier "
+            "`schemagate emulator --db` run wrote"
+        )
+    return f"cannot open --db {db}: {exc}; check the path and its permissions"

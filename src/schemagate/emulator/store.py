@@ -60,8 +60,12 @@ class Store:
 
     def __init__(self, path: str = ":memory:", clock: Callable[[], str] = utc_now) -> None:
         self._connection = sqlite3.connect(path, check_same_thread=False)
-        self._connection.execute("PRAGMA foreign_keys = ON")
-        self._connection.executescript(_TABLES)
+        try:
+            self._connection.execute("PRAGMA foreign_keys = ON")
+            self._connection.executescript(_TABLES)
+        except sqlite3.Error:
+            self._connection.close()
+            raise
         self._lock = threading.Lock()
         self._clock = clock
 
@@ -89,6 +93,15 @@ class Store:
             except sqlite3.IntegrityError:
                 raise conflict(f"Registry with name {name} already exists.") from None
         return RegistryRecord(name, description, tags)
+
+    def ensure_registry(self, name: str) -> bool:
+        """Create registry `name` unless it exists; return whether it was created."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO registries (name, description, tags) VALUES (?, NULL, ?)",
+                (name, json.dumps({})),
+            )
+        return cursor.rowcount == 1
 
     def describe_registry(self, name: str) -> RegistryRecord:
         with self._transaction() as db:

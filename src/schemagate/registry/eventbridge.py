@@ -9,6 +9,7 @@ one-line message names the registry and the failed call.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemagate import __version__
-from schemagate.errors import ConflictError, RegistryError
+from schemagate.errors import ConflictError, InputError, RegistryError
 from schemagate.registry.base import SchemaSummary, SchemaVersion, sort_versions
 from schemagate.registry.cache import RegistryIdentity
 from schemagate.registry.replies import (
@@ -270,7 +271,14 @@ class EventBridgeRegistry:
             # A session of its own, because boto3's default session caches credentials
             # for the whole process.
             session = boto3.session.Session()
-            client: SchemasClient = session.client("schemas", config=config)
+            try:
+                client: SchemasClient = session.client("schemas", config=config)
+            except ValueError as exc:
+                # botocore 1.x raises a bare ValueError("Invalid endpoint: ...") for an
+                # endpoint URL it cannot parse.
+                if not str(exc).startswith("Invalid endpoint"):
+                    raise
+                raise InputError(_invalid_endpoint_message(str(exc))) from None
         return client
 
     @contextmanager
@@ -359,3 +367,17 @@ class EventBridgeRegistry:
         # botocore 1.44 formats its credential errors from the provider and setting names,
         # not from key values, so the message is safe to print.
         return one_line(f"{type(exc).__name__}: {exc}")
+
+
+def _invalid_endpoint_message(problem: str) -> str:
+    value = problem.partition(":")[2].strip()
+    for variable in ("AWS_ENDPOINT_URL_SCHEMAS", "AWS_ENDPOINT_URL"):
+        if variable in os.environ:
+            return (
+                f"invalid endpoint URL {value!r} in {variable}; set it to a URL such as "
+                f"http://127.0.0.1:8080, or unset it to use the AWS endpoint"
+            )
+    return (
+        f"invalid endpoint URL {value!r} in the AWS configuration; fix `endpoint_url` "
+        "in the AWS config profile"
+    )

@@ -160,6 +160,25 @@ def test_publish_dry_run_writes_nothing(
     assert "CreateSchema" not in calls
 
 
+def test_publish_dry_run_json_consistent_for_new_schema(
+    registry: str, tmp_path: Path, capsys: Any
+) -> None:
+    folder = _local(tmp_path, None, payment=True)
+
+    code = _publish(registry, folder, "--dry-run", "--format", "json")
+
+    report = json.loads(capsys.readouterr().out)
+    payment = report["gate"]["schemas"][0]
+    assert code == EXIT_OK
+    assert report["gate_passed"] is True
+    assert report["gate"]["ok"] is report["gate_passed"]
+    assert report["gate"]["blocking_count"] == 0
+    assert payment["status"] == "new"
+    assert [(f["rule"], f["severity"]) for f in payment["findings"]] == [
+        ("schema-unregistered", "info")
+    ]
+
+
 def test_publish_json_lists_created(registry: str, tmp_path: Path, capsys: Any) -> None:
     folder = _local(tmp_path, ORDER_V2)
 

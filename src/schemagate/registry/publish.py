@@ -9,6 +9,7 @@ every later one is left alone and the conflict is reported.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from schemagate.load.document import SchemaDocument, load_file
 from schemagate.modes import Mode, Policy
 from schemagate.registry.base import SchemaVersion, WritableRegistry
 from schemagate.report.model import CheckResult, SchemaResult, Status
+from schemagate.rules.catalogue import Severity
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +123,7 @@ def publish(
 ) -> PublishResult:
     """Gate `files`, then register each changed one unless the gate failed or `dry_run`."""
     gate = check_schemas(files, registry, mode, policy, names, base, review=review, since=since)
-    result = PublishResult(registry.uri, dry_run, gate)
+    result = PublishResult(registry.uri, dry_run, _mark_new_schemas(gate))
     if not result.gate_passed:
         return result
     documents = {schema.path: schema for schema in gate.schemas}
@@ -146,6 +148,28 @@ def publish(
         else:
             result.created.append(created)
     return result
+
+
+def _mark_new_schemas(gate: CheckResult) -> CheckResult:
+    """Mark unregistered schemas that publish would create as new, as `check --allow-new` does.
+
+    A schema stays unregistered when it has another error, such as a contract it breaks.
+    """
+    blocked = {id(schema) for schema in blocking_results(gate)}
+    schemas = []
+    for schema in gate.schemas:
+        if schema.status is Status.UNREGISTERED and id(schema) not in blocked:
+            findings = [
+                dataclasses.replace(
+                    finding, severity=Severity.INFO, accepted="publish creates new schemas"
+                )
+                if finding.rule == UNREGISTERED_RULE
+                else finding
+                for finding in schema.findings
+            ]
+            schema = dataclasses.replace(schema, status=Status.NEW, findings=findings)
+        schemas.append(schema)
+    return dataclasses.replace(gate, schemas=schemas)
 
 
 def _result_for(documents: dict[str, SchemaResult], path: Path) -> SchemaResult | None:

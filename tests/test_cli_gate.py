@@ -295,3 +295,21 @@ def test_check_fails_on_changed_event_routing(
     assert finding["severity"] == "error"
     assert finding["new_pointer"] == "/components/schemas/AWSEvent/x-amazon-events-source"
     assert "'com.example.orders' to 'com.example.shop'" in finding["message"]
+
+
+def test_file_given_twice_is_checked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "schemas").mkdir()
+    shutil.copy(ROOT / "schemas" / "OrderShipped.json", tmp_path / "schemas" / "OrderShipped.json")
+    monkeypatch.chdir(tmp_path)
+    registry = f"dir:{ROOT / 'snapshot'}"
+    folder_and_file = ["schemas", "schemas/OrderShipped.json"]
+    same_file = ["schemas/OrderShipped.json", "./schemas/OrderShipped.json"]
+
+    for paths in (folder_and_file, same_file):
+        code, out, err = run(["check", *paths, "--registry", registry, "--format", "json"], capsys)
+        report = json.loads(out)
+        assert err == ""
+        assert code == 0
+        assert [schema["name"] for schema in report["schemas"]] == ["OrderShipped"]

@@ -29,7 +29,11 @@ Review = Callable[[CheckResult, dict[str, SchemaDocument], Registry], CheckResul
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the schema files they hold, sorted; files are kept as given."""
+    """Expand folders into the schema files they hold, sorted; files are kept as given.
+
+    A file reached twice (named twice, or named and inside a named folder) is kept once,
+    at its first place, compared by resolved path.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -44,7 +48,14 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder; pass schema files or folders")
-    return found
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(path)
+    return unique
 
 
 def schema_name(path: Path, names: dict[str, str], base: Path) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagate.errors import ConfigError
+from schemagate.markers import passed_before, remember_pass
 
 
 @functools.cache
@@ -27,10 +28,10 @@ def validate_table(table: dict[str, Any], path: Path) -> None:
     and the schema, so later runs skip importing jsonschema (about 150 ms of start-up).
     """
     fingerprint = _fingerprint(table)
-    if _passed_before(fingerprint):
+    if passed_before("valid-settings", fingerprint):
         return
     _validate(table, path)
-    _remember_pass(fingerprint)
+    remember_pass("valid-settings", fingerprint)
 
 
 def _fingerprint(table: dict[str, Any]) -> str:
@@ -38,29 +39,6 @@ def _fingerprint(table: dict[str, Any]) -> str:
 
     text = json.dumps([_as_json(table), config_schema()], sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _marker(fingerprint: str) -> Path:
-    from schemagate.registry.cache import default_cache_root
-
-    return default_cache_root() / "valid-settings" / fingerprint
-
-
-def _passed_before(fingerprint: str) -> bool:
-    try:
-        return _marker(fingerprint).is_file()
-    except OSError:
-        return False
-
-
-def _remember_pass(fingerprint: str) -> None:
-    # A cache that cannot be written only costs the next run the full validation.
-    marker = _marker(fingerprint)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        return
 
 
 def _validate(table: dict[str, Any], path: Path) -> None:

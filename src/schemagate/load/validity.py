@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from schemagate.errors import DocumentError
+from schemagate.markers import passed_before, remember_pass
 
 _METASCHEMA_URIS = {
     "draft4": "http://json-schema.org/draft-04/schema#",
@@ -34,7 +34,7 @@ def check_metaschema(
     document itself, or each OpenAPI component.
     """
     fingerprint = hashlib.sha256(f"{dialect}\0{text}".encode()).hexdigest()
-    if _passed_before(fingerprint):
+    if passed_before("valid-documents", fingerprint):
         return
     import jsonschema.validators
 
@@ -47,7 +47,7 @@ def check_metaschema(
             raise DocumentError(
                 source, f"invalid schema at {where[1:] or '/'}: {_one_line(error.message)}"
             )
-    _remember_pass(fingerprint)
+    remember_pass("valid-documents", fingerprint)
 
 
 def _tolerated(value: Any) -> Any:
@@ -74,26 +74,3 @@ def _escape(token: str) -> str:
 def _one_line(message: str) -> str:
     text = " ".join(message.split())
     return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _marker(fingerprint: str) -> Path:
-    from schemagate.registry.cache import default_cache_root
-
-    return default_cache_root() / "valid-documents" / fingerprint
-
-
-def _passed_before(fingerprint: str) -> bool:
-    try:
-        return _marker(fingerprint).is_file()
-    except OSError:
-        return False
-
-
-def _remember_pass(fingerprint: str) -> None:
-    # A cache that cannot be written only costs the next run the full check.
-    marker = _marker(fingerprint)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        return

@@ -1,0 +1,34 @@
+"""Pass markers: empty files in the cache folder that remember an input passed a check.
+
+A marker is keyed by a hash of everything the check read, so a changed input never
+matches an old marker. Checks that import jsonschema use them to keep repeated runs
+fast; a cache that cannot be read or written only costs the full check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _marker(kind: str, fingerprint: str) -> Path:
+    from schemagate.registry.cache import default_cache_root
+
+    return default_cache_root() / kind / fingerprint
+
+
+def passed_before(kind: str, fingerprint: str) -> bool:
+    """Tell whether an input with this fingerprint passed the `kind` check before."""
+    try:
+        return _marker(kind, fingerprint).is_file()
+    except OSError:
+        return False
+
+
+def remember_pass(kind: str, fingerprint: str) -> None:
+    """Record that an input with this fingerprint passed the `kind` check."""
+    marker = _marker(kind, fingerprint)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        return

@@ -297,6 +297,35 @@ def test_check_fails_on_changed_event_routing(
     assert "'com.example.orders' to 'com.example.shop'" in finding["message"]
 
 
+@pytest.mark.parametrize(
+    ("against", "example"),
+    [("HEAD", "git:HEAD"), ("origin/main", "git:origin/main"), ("s3:bucket", "git:REF")],
+)
+def test_invalid_against_suggests_git_ref(
+    against: str, example: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["check", "--against", against, str(ROOT / "schemas")], capsys)
+    assert code == 2
+    assert err == (
+        f"error: invalid registry {against!r}; use eventbridge:REGISTRY_NAME, "
+        f"dir:SNAPSHOT_FOLDER or {example}\n"
+    )
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_empty_allow_breaking_reason_rejected(
+    reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", "--registry", f"dir:{ROOT / 'snapshot'}", str(ROOT / "schemas")]
+    code, out, err = run([*argv, "--allow-breaking", reason], capsys)
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"error: invalid --allow-breaking {reason!r}: the reason is empty; give the reason the "
+        "report shows, for example --allow-breaking 'consumers migrated'\n"
+    )
+
+
 def test_file_given_twice_is_checked_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -87,7 +87,10 @@ def test_full_settings_load(project: Path) -> None:
         ('colour = "red"\n', "unknown key 'colour' in the schemagate settings"),
         ('fail-on = "info"\n', "fail-on: 'info' is not one of ['error', 'warning']"),
         ("allow-new = 1\n", "allow-new: 1 is not of type 'boolean'"),
-        ('[severity]\n"no-such-rule" = "warning"\n', "severity: unknown rule ID 'no-such-rule'"),
+        (
+            '[severity]\n"no-such-rule" = "warning"\n',
+            "severity: unknown rule ID 'no-such-rule'; `schemagate rules` lists every rule ID\n",
+        ),
         ('[severity]\n"type-changed" = "fatal"\n', "severity.type-changed: 'fatal' is not one of"),
         (
             '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\npointer = "/a"\n'

@@ -174,8 +174,7 @@ def _lint(table: dict[str, Any], path: Path) -> dict[str, Any]:
 def _rule_id(rule: str, path: Path, where: str) -> str:
     if rule not in RULES:
         raise ConfigError(
-            f"{path}: {where}: unknown rule ID {rule!r}; `schemagate diff --format sarif` "
-            "lists every rule ID"
+            f"{path}: {where}: unknown rule ID {rule!r}; `schemagate rules` lists every rule ID"
         )
     return rule
 

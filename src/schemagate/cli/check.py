@@ -94,6 +94,11 @@ def command(
     from schemagate.overrides import apply_overrides
     from schemagate.report.render import get_reporter
 
+    if allow_breaking is not None and not allow_breaking.strip():
+        raise InputError(
+            f"invalid --allow-breaking {allow_breaking!r}: the reason is empty; give the "
+            "reason the report shows, for example --allow-breaking 'consumers migrated'"
+        )
     reporter = get_reporter(output_format)
     extra_outputs = parse_outputs(outputs)
     settings = load_settings(config_path)
@@ -139,6 +144,7 @@ def _open_baseline(uri: str | None, settings: Settings, files: list[Path]) -> Re
     from schemagate.baseline import GitBaseline, parse_git_uri
     from schemagate.gate import schema_name
     from schemagate.registry import open_registry
+    from schemagate.registry.uri import SCHEMES
 
     uri = uri or settings.registry
     if uri is None:
@@ -150,5 +156,13 @@ def _open_baseline(uri: str | None, settings: Settings, files: list[Path]) -> Re
     if ref is not None:
         names = {schema_name(path, settings.names, settings.base): path for path in files}
         return GitBaseline(ref, names)
+    scheme, separator, _ = uri.partition(":")
+    if not separator or scheme not in SCHEMES:
+        # A git ref never contains a colon, so a bare value such as HEAD is most likely one.
+        example = "git:REF" if separator else f"git:{uri}"
+        raise InputError(
+            f"invalid registry {uri!r}; use eventbridge:REGISTRY_NAME, dir:SNAPSHOT_FOLDER "
+            f"or {example}"
+        )
     base = settings.base if uri == settings.registry else Path.cwd()
     return open_registry(uri, base=base)

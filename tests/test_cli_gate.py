@@ -342,3 +342,14 @@ def test_file_given_twice_is_checked_once(
         assert err == ""
         assert code == 0
         assert [schema["name"] for schema in report["schemas"]] == ["OrderShipped"]
+
+
+def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--help"], capsys)
+    text = " ".join(out.split())
+    assert code == 0
+    assert "0 passed" in text
+    assert "1 gate failed" in text
+    assert "2 usage error or invalid input" in text
+    assert "3 registry, network or credentials error" in text
+    assert "4 internal error" in text

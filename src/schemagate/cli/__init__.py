@@ -68,7 +68,7 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
     """Gate EventBridge schema changes by compatibility mode.
 
     Exit codes: 0 passed, 1 gate failed, 2 usage error or invalid input,
-    3 registry, network or credentials error.
+    3 registry, network or credentials error, 4 internal error (a defect in schemagate).
     """
     level = verbose - quiet
     ctx.ensure_object(dict)

@@ -127,6 +127,43 @@ def test_markdown_table_has_witness_in_details(
         assert cells[4].endswith("</code></details>")
 
 
+def test_markdown_escapes_html_from_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = "<img src=x onerror=alert(1)>"
+    odd_name = "a`<b>"
+    old = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object",
+        "properties": {"plan": {"enum": ["free", payload]}, odd_name: {"type": "integer"}},
+        "required": [odd_name],
+    }
+    new = {
+        "$schema": old["$schema"],
+        "type": "object",
+        "properties": {"plan": {"enum": ["free"]}, odd_name: {"type": "string"}},
+    }
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    argv = ["diff", "--format", "markdown", str(tmp_path / "old.json"), str(tmp_path / "new.json")]
+
+    code, out, err = run(argv, capsys)
+
+    rows = {
+        cells[3]: cells
+        for line in out.splitlines()
+        if line.startswith("| :x: |")
+        and (cells := [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]])
+    }
+    assert code == 1, err
+    assert "<img" not in out
+    assert "<b>" not in out.replace(f"``/properties/{odd_name}``", "")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rows["`/properties/plan`"][1]
+    assert rows["`/properties/plan`"][2] == "`enum-value-removed`"
+    assert rows[f"``/properties/{odd_name}``"][1] == "type changed from integer to string"
+    assert "property 'a&#96;&lt;b&gt;' is no longer required" in out
+
+
 def snapshot_check(tmp_path: Path, pair: Pair, output_format: str, capsys: Any) -> str:
     content = pair.old.read_text(encoding="utf-8")
     write_snapshot(

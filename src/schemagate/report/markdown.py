@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from schemagate.report.common import diff_as_check, verdict
 from schemagate.report.model import CheckResult, DiffResult, Finding, SchemaResult
@@ -52,14 +53,14 @@ def _schema_section(schema: SchemaResult) -> list[str]:
 
 
 def _row(finding: Finding) -> str:
-    message = _cell(finding.message)
+    message = _cell(_text(finding.message))
     if finding.accepted:
-        message += f" (accepted: {_cell(finding.accepted)})"
+        message += f" (accepted: {_cell(_text(finding.accepted))})"
     cells = [
         _ICONS[finding.severity.value],
         message,
         f"`{finding.rule}`",
-        f"`{_cell(finding.pointer or '/')}`",
+        _cell(_code_span(finding.pointer or "/")),
         _witnesses(finding),
     ]
     return "| " + " | ".join(cells) + " |"
@@ -74,6 +75,22 @@ def _witnesses(finding: Finding) -> str:
             f"<details><summary>{witness.direction}</summary><code>{_cell(event)}</code></details>"
         )
     return "".join(parts)
+
+
+def _text(text: str) -> str:
+    """Escape HTML and backticks, which messages quote from schemas (enum values, names)."""
+    return html.escape(text, quote=False).replace("`", "&#96;")
+
+
+def _code_span(text: str) -> str:
+    """Wrap text in a code span whose fence is longer than any backtick run inside it.
+
+    Markdown renders a code span's content literally, so HTML in it is not interpreted.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 def _cell(text: str) -> str:

@@ -6,7 +6,7 @@ check-jsonschema are installed (check-jsonschema is the comparison, not a depend
     python -m venv /tmp/bench && /tmp/bench/bin/pip install -e . check-jsonschema
     /tmp/bench/bin/python bench/cold_start.py [--runs 15]
 
-Each command runs `--runs` times as a new process; the table shows medians and the
+Each command runs `--runs` times as a new process. The table shows medians and the
 ratio to check-jsonschema validating the same ten files against their metaschema.
 """
 

@@ -119,8 +119,8 @@ def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:
     """Tell whether two positions are the same text with no `$ref` inside, so nothing changed.
 
     Most members of an evolving schema are untouched; skipping them keeps the walk
-    proportional to what changed. JSON text is compared after Python's `==` because
-    `==` holds between `1`, `1.0` and `True`.
+    proportional to what changed. JSON text is compared after Python's `==`
+    because `1 == 1.0 == True` in Python.
     """
     if walk.old.resolver.document.dialect is not walk.new.resolver.document.dialect:
         return False

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from schemagate.cli.options import gate_options, resolve_mode, resolve_policy, use_color
+from schemagate.cli.options import (
+    config_option,
+    gate_options,
+    resolve_mode,
+    resolve_policy,
+    use_color,
+)
 from schemagate.cli.since import since_option
 from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
@@ -59,13 +65,7 @@ if TYPE_CHECKING:
     metavar="REASON",
     help="Report breaking findings as warnings for this run, giving REASON in the report.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
-)
+@config_option
 @since_option
 def command(
     paths: tuple[Path, ...],

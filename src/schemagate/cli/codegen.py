@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from schemagate.cli.options import config_option
 from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
@@ -40,13 +41,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Write nothing; exit 1 and list the files when the package on disk is out of date.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
-)
+@config_option
 def command(
     paths: tuple[Path, ...],
     out: Path,

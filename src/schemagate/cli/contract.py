@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from schemagate.cli.options import use_color
+from schemagate.cli.options import config_option, use_color
 from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
@@ -28,13 +28,7 @@ _REGISTRY = click.option(
     help="Registry of the producer's event schemas: eventbridge:NAME or dir:SNAPSHOT_FOLDER "
     "(default: the configured registry).",
 )
-_CONFIG = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
-)
+_CONFIG = config_option
 _FORMAT = click.option(
     "--format",
     "output_format",

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from schemagate.cli.options import gate_options, resolve_mode, resolve_policy, use_color
+from schemagate.cli.options import (
+    config_option,
+    gate_options,
+    resolve_mode,
+    resolve_policy,
+    use_color,
+)
 from schemagate.config import load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK
 
@@ -15,13 +21,7 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @gate_options
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
-)
+@config_option
 def command(
     old: Path,
     new: Path,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from schemagate.cli.options import use_color
+from schemagate.cli.options import config_option, use_color
 from schemagate.config import load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
@@ -23,13 +23,7 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
-)
+@config_option
 def command(paths: tuple[Path, ...], output_format: str, config_path: Path | None) -> int:
     """Lint event schemas (default: the configured schemas folder).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -56,3 +57,13 @@ def resolve_policy(strict: bool | None, default: Policy) -> Policy:
 def use_color() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set to anything non-empty."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+# The settings file option every command that reads settings takes.
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
+)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from schemagate.cli.options import resolve_mode, resolve_policy, use_color
+from schemagate.cli.options import config_option, resolve_mode, resolve_policy, use_color
 from schemagate.cli.progress import registry_read_options
 from schemagate.cli.since import since_option
 from schemagate.config import load_settings
@@ -46,13 +46,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Settings file (default: nearest schemagate.toml or pyproject.toml).",
-)
+@config_option
 @registry_read_options
 def command(
     paths: tuple[Path, ...],

@@ -1,6 +1,6 @@
 """Rule IDs are public API: a rule may be added, never renamed or removed.
 
-Each row holds the ID, the default severity of a break it proves, a one-line
+Each row contains the ID, the default severity of a break it proves, a one-line
 description, why the change breaks readers, and what to do instead.
 """
 

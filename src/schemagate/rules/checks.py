@@ -16,7 +16,7 @@ from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
 from schemagate.resolve.keywords import ANNOTATIONS
 from schemagate.rules import numbers, structure
-from schemagate.rules.common import ALL_TYPES, shares, suspects
+from schemagate.rules.common import ALL_TYPES, range_change, shares, suspects
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -177,25 +177,31 @@ def _length_candidates(old: tuple[float, float], new: tuple[float, float]) -> li
 def check_string_length(
     old_side: Side, new_side: Side, old: Shape, new: Shape
 ) -> Iterator[Change]:
-    if not shares(old, new, "string"):
+    yield from _check_length(
+        "string", ("minLength", "maxLength"), _string_of, old_side, new_side, old, new
+    )
+
+
+def _check_length(
+    type_name: str,
+    keywords: tuple[str, str],
+    build: Callable[[Side, Shape, int], Any],
+    old_side: Side,
+    new_side: Side,
+    old: Shape,
+    new: Shape,
+) -> Iterator[Change]:
+    """Compare a length range of strings or arrays, with witnesses of the excluded lengths."""
+    if not shares(old, new, type_name):
         return
-    old_range = _bounds(old, "minLength", "maxLength")
-    new_range = _bounds(new, "minLength", "maxLength")
+    old_range = _bounds(old, *keywords)
+    new_range = _bounds(new, *keywords)
     if old_range == new_range:
         return
-    backward = [_string_of(old_side, old, n) for n in _length_candidates(old_range, new_range)]
-    forward = [_string_of(new_side, new, n) for n in _length_candidates(new_range, old_range)]
-    rule = "string-length-narrowed" if backward else "string-length-widened"
-    message = f"string length range {_range(old_range)} became {_range(new_range)}"
-    yield Change(
-        rule,
-        message,
-        old.pointer,
-        new.pointer,
-        suspects=suspects(bool(backward), bool(forward)),
-        backward=tuple(backward),
-        forward=tuple(forward),
-    )
+    backward = [build(old_side, old, n) for n in _length_candidates(old_range, new_range)]
+    forward = [build(new_side, new, n) for n in _length_candidates(new_range, old_range)]
+    message = f"{type_name} length range {_range(old_range)} became {_range(new_range)}"
+    yield range_change(f"{type_name}-length", message, old, new, backward, forward)
 
 
 def _string_of(side: Side, shape: Shape, length: int) -> str:
@@ -213,24 +219,8 @@ def _range(bounds: tuple[float, float]) -> str:
 
 
 def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    if not shares(old, new, "array"):
-        return
-    old_range = _bounds(old, "minItems", "maxItems")
-    new_range = _bounds(new, "minItems", "maxItems")
-    if old_range == new_range:
-        return
-    backward = [_array_of(old_side, old, n) for n in _length_candidates(old_range, new_range)]
-    forward = [_array_of(new_side, new, n) for n in _length_candidates(new_range, old_range)]
-    rule = "array-length-narrowed" if backward else "array-length-widened"
-    message = f"array length range {_range(old_range)} became {_range(new_range)}"
-    yield Change(
-        rule,
-        message,
-        old.pointer,
-        new.pointer,
-        suspects=suspects(bool(backward), bool(forward)),
-        backward=tuple(backward),
-        forward=tuple(forward),
+    yield from _check_length(
+        "array", ("minItems", "maxItems"), _array_of, old_side, new_side, old, new
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from schemagate.diff.changes import Change
 from schemagate.diff.shape import Shape, effective_types
 from schemagate.modes import Direction
 
@@ -27,3 +30,19 @@ def shares(old: Shape, new: Shape, type_name: str) -> bool:
     in_old = old_types is None or bool(old_types & names)
     in_new = new_types is None or bool(new_types & names)
     return in_old and in_new
+
+
+def range_change(
+    family: str, message: str, old: Shape, new: Shape, backward: list[Any], forward: list[Any]
+) -> Change:
+    """Build a `FAMILY-narrowed` change when old values fall outside, else `-widened`."""
+    rule = f"{family}-narrowed" if backward else f"{family}-widened"
+    return Change(
+        rule,
+        message,
+        old.pointer,
+        new.pointer,
+        suspects=suspects(bool(backward), bool(forward)),
+        backward=tuple(backward),
+        forward=tuple(forward),
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from schemagate.diff.changes import Change
 from schemagate.diff.shape import Shape, effective_types
-from schemagate.rules.common import shares, suspects
+from schemagate.rules.common import range_change, shares, suspects
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -25,17 +25,8 @@ def check_number_range(old_side: Side, new_side: Side, old: Shape, new: Shape) -
     integral = not (_has_fractions(old) and _has_fractions(new))
     backward = _points_outside(old_range, new_range, integral)
     forward = _points_outside(new_range, old_range, integral)
-    rule = "number-range-narrowed" if backward else "number-range-widened"
     message = f"number range {_show(old_range)} became {_show(new_range)}"
-    yield Change(
-        rule,
-        message,
-        old.pointer,
-        new.pointer,
-        suspects=suspects(bool(backward), bool(forward)),
-        backward=tuple(backward),
-        forward=tuple(forward),
-    )
+    yield range_change("number-range", message, old, new, backward, forward)
 
 
 Interval = tuple[float, bool, float, bool]

@@ -162,7 +162,7 @@ def test_backward_mode_ignores_forward_only_breaks(capsys: pytest.CaptureFixture
 
 @pytest.fixture
 def corpus_project(tmp_path: Path) -> Path:
-    """A producer repository whose registry snapshot holds every corpus document."""
+    """A producer repository whose registry snapshot contains every corpus document."""
     folder = corpus_dir("eventbridge")
     schemas = tmp_path / "schemas"
     schemas.mkdir()

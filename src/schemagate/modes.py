@@ -8,7 +8,7 @@ from schemagate.errors import InputError
 
 
 class Direction(enum.StrEnum):
-    """Which readers a change breaks.
+    """Directions in which a change breaks readers.
 
     BACKWARD breaks mean an event valid under the old schema is rejected by the new one;
     FORWARD breaks mean an event valid under the new schema is rejected by the old one.
@@ -47,7 +47,7 @@ class Policy(enum.StrEnum):
     """How object content outside the declared properties is treated.
 
     TOLERANT: producers send only declared properties and readers ignore undeclared
-    ones, whatever `additionalProperties` says (a typed map is still compared).
+    ones, whatever `additionalProperties` specifies (a typed map is still compared).
     STRICT: exact set semantics over every instance each schema accepts.
     """
 

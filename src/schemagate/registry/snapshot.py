@@ -162,7 +162,7 @@ def _check_inside(index_path: Path, root: Path, relative: str) -> None:
 
 
 def snapshot_files(root: Path) -> set[str]:
-    """List the files, relative to `root`, that a snapshot index says schemagate wrote."""
+    """List the files, relative to `root`, that a snapshot index lists as written by schemagate."""
     index = _read_index(root)
     files = {INDEX_NAME}
     for schema in index["schemas"].values():
@@ -197,13 +197,13 @@ def _check_replaceable(out: Path) -> None:
         return
     if not (out / INDEX_NAME).exists():
         raise InputError(
-            f"{out}: folder is not empty and holds no schemagate snapshot; "
+            f"{out}: folder is not empty and contains no schemagate snapshot; "
             "choose an empty or new --out folder"
         )
     foreign = sorted(present - snapshot_files(out))
     if foreign:
         raise InputError(
-            f"{out}: holds {len(foreign)} file(s) schemagate did not write "
+            f"{out}: contains {len(foreign)} file(s) schemagate did not write "
             f"(first: {foreign[0]}); move them out or choose another --out"
         )
 

@@ -9,7 +9,9 @@ Both tools answer "is every instance of the old schema valid under the new one?"
 schemagate as `diff --strict --mode backward` (proving each break with a witness),
 jsonsubschema as `isSubschema(old, new)`. Pairs come from the containment corpus
 (non-optional folders), the JSON Schema evolution pairs of the EventBridge corpus,
-and generated wide schemas. Prints medians per group and the ratio of throughputs.
+and generated wide schemas (for each: a breaking, a compatible and an unchanged pair).
+Each pair is timed alone, and a group's throughput counts only the pairs both tools
+return a verdict for, from each pair's median time; the ratio is jsonsubschema's time over ours.
 """
 
 from __future__ import annotations
@@ -77,17 +79,29 @@ def evolution_pairs() -> list[tuple[Any, Any]]:
     ]
 
 
+def _with_optional_member(schema: dict[str, Any]) -> dict[str, Any]:
+    grown = json.loads(json.dumps(schema))
+    grown["properties"]["addedLater"] = {"type": "string"}
+    return grown
+
+
 def generated_pairs() -> dict[str, list[tuple[Any, Any]]]:
+    """Per generated shape: a breaking pair, a compatible pair and an unchanged pair."""
+    shapes = {
+        "generated, 50 members": ({"properties": 50}, 25),
+        "generated, 200 members": ({"properties": 200}, 100),
+        "generated, 1,000 members": ({"properties": 1000}, 500),
+        "generated, 200 members nested 5 deep": ({"properties": 200, "nested": 5}, 100),
+        "generated, 50 members and a 20-branch `oneOf`": ({"properties": 50, "one_of": 20}, 25),
+    }
     groups = {}
-    for size in (50, 200, 1000):
-        groups[f"wide-{size}"] = [
-            (wide_schema(size), wide_schema(size, retyped=size // 2)),
-            (wide_schema(size), wide_schema(size)),
+    for name, (options, retyped) in shapes.items():
+        base = wide_schema(**options)
+        groups[name] = [
+            (base, wide_schema(**options, retyped=retyped)),
+            (base, _with_optional_member(base)),
+            (base, wide_schema(**options)),
         ]
-    groups["nested-200x5"] = [
-        (wide_schema(200, nested=5), wide_schema(200, nested=5, retyped=100))
-    ]
-    groups["oneof-50x20"] = [(wide_schema(50, one_of=20), wide_schema(50, one_of=20))]
     return groups
 
 
@@ -107,34 +121,33 @@ def jsonsubschema_verdict(old: Any, new: Any) -> bool:
     return bool(isSubschema(old, new))
 
 
-def measure(verdict: Any, pairs: list[tuple[Any, Any]], runs: int, timeout: int) -> dict[str, Any]:
-    failed = timed_out = 0
-    totals = []
-    for _ in range(runs):
-        failed = timed_out = 0
-        start = time.perf_counter()
-        for old, new in pairs:
+def measure(verdict: Any, pairs: list[tuple[Any, Any]], runs: int, timeout: int) -> list[Any]:
+    """Return, per pair, its median time in seconds, or "failed" or "timed out"."""
+    results: list[Any] = []
+    for old, new in pairs:
+        times = []
+        outcome: Any = None
+        for _ in range(runs):
             signal.alarm(timeout)
+            start = time.perf_counter()
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
                     verdict(old, new)
             except TimedOut:
-                timed_out += 1
+                outcome = "timed out"
             except (Exception, SystemExit):
-                failed += 1
+                outcome = "failed"
             finally:
                 signal.alarm(0)
-        totals.append(time.perf_counter() - start)
-    seconds = statistics.median(totals)
-    answered = len(pairs) - failed - timed_out
-    return {
-        "seconds": seconds,
-        "pairs": len(pairs),
-        "failed": failed,
-        "timed_out": timed_out,
-        "per_second": len(pairs) / seconds if seconds else 0.0,
-        "answered": answered,
-    }
+            if outcome is not None:
+                break
+            times.append(time.perf_counter() - start)
+        results.append(outcome or statistics.median(times))
+    return results
+
+
+def _rate(seconds: float, count: int) -> str:
+    return f"{count / seconds:,.0f} pairs/s" if seconds else "-"
 
 
 def main() -> None:
@@ -144,29 +157,38 @@ def main() -> None:
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _alarm)
     groups = {
-        "containment (non-optional)": containment_pairs(),
-        "eventbridge evolutions": evolution_pairs(),
+        "containment suite, non-optional": containment_pairs(),
+        "EventBridge evolution pairs (JSON Schema)": evolution_pairs(),
         **generated_pairs(),
     }
     print(f"machine: {machine()}")
     print(f"versions: {versions('schemagate', 'jsonschema', 'jsonsubschema')}")
     print(f"command: python bench/peers.py --runs {args.runs} --timeout {args.timeout}")
     print(
-        "| pairs | n | schemagate median s | pairs/s | jsonsubschema median s | pairs/s "
-        "| jsonsubschema failed / timed out | throughput ratio |"
+        "| pairs | n | both answered | schemagate | jsonsubschema | throughput ratio "
+        "| schemagate failed | jsonsubschema failed / timed out |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for name, pairs in groups.items():
+        # Warm both tools' imports and caches on the group's first pair.
+        measure(schemagate_verdict, pairs[:1], 1, args.timeout)
+        measure(jsonsubschema_verdict, pairs[:1], 1, args.timeout)
         ours = measure(schemagate_verdict, pairs, args.runs, args.timeout)
         peer = measure(jsonsubschema_verdict, pairs, max(1, args.runs // 2), args.timeout)
-        ratio = ours["per_second"] / peer["per_second"] if peer["per_second"] else float("inf")
+        both = [
+            (a, b)
+            for a, b in zip(ours, peer, strict=True)
+            if isinstance(a, float) and isinstance(b, float)
+        ]
+        ours_seconds = sum(a for a, _ in both)
+        peer_seconds = sum(b for _, b in both)
+        ratio = f"{peer_seconds / ours_seconds:.1f}x" if ours_seconds else "-"
         print(
-            f"| {name} | {len(pairs)} | {ours['seconds']:.4f} | {ours['per_second']:.0f} "
-            f"| {peer['seconds']:.4f} | {peer['per_second']:.1f} "
-            f"| {peer['failed']} / {peer['timed_out']} | {ratio:.1f}x |"
+            f"| {name} | {len(pairs)} | {len(both)} | {_rate(ours_seconds, len(both))} "
+            f"| {_rate(peer_seconds, len(both))} | {ratio} "
+            f"| {sum(1 for a in ours if not isinstance(a, float))} "
+            f"| {peer.count('failed')} / {peer.count('timed out')} |"
         )
-        if ours["failed"] or ours["timed_out"]:
-            print(f"  schemagate failed {ours['failed']}, timed out {ours['timed_out']}")
 
 
 if __name__ == "__main__":

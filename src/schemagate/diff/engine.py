@@ -21,7 +21,7 @@ from schemagate.diff.examples import ExampleBuilder, Unbuildable
 from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
-from schemagate.diff.shape import Conj, Shape, build_shape, effective_types, expand
+from schemagate.diff.shape import Conj, Shape, effective_types, expand
 from schemagate.load.document import SchemaDocument
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
@@ -88,8 +88,8 @@ def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
     walk.budget.spend()
     if _identical(walk, old_conj, new_conj):
         return
-    old = build_shape(walk.old.resolver, old_conj)
-    new = build_shape(walk.new.resolver, new_conj)
+    old = walk.old.examples.shape(old_conj)
+    new = walk.new.examples.shape(new_conj)
     if old.unions or new.unions:
         _compare_unions(walk, old, new, path)
         return
@@ -119,19 +119,29 @@ def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:
     """Tell whether two positions are the same text with no `$ref` inside, so nothing changed.
 
     Most members of an evolving schema are untouched; skipping them keeps the walk
-    proportional to what changed. JSON text is compared after Python's `==`
-    because `1 == 1.0 == True` in Python.
+    proportional to what changed.
     """
     if walk.old.resolver.document.dialect is not walk.new.resolver.document.dialect:
         return False
     if len(old_conj) != len(new_conj):
         return False
-    if any(old != new for (_, old), (_, new) in zip(old_conj, new_conj, strict=True)):
+    return all(_same_json(old, new) for (_, old), (_, new) in zip(old_conj, new_conj, strict=True))
+
+
+def _same_json(old: Any, new: Any) -> bool:
+    """Tell whether two values are the same JSON with no `$ref` key anywhere in them.
+
+    Python's `==` is true for 1, 1.0 and True alike, so types are compared too.
+    """
+    if type(old) is not type(new):
         return False
-    old_text = json.dumps([schema for _, schema in old_conj], sort_keys=True)
-    if '"$ref"' in old_text:
-        return False
-    return old_text == json.dumps([schema for _, schema in new_conj], sort_keys=True)
+    if isinstance(old, dict):
+        if "$ref" in old or old.keys() != new.keys():
+            return False
+        return all(_same_json(value, new[key]) for key, value in old.items())
+    if isinstance(old, list):
+        return len(old) == len(new) and all(map(_same_json, old, new))
+    return bool(old == new)
 
 
 def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
@@ -213,6 +223,11 @@ def diff_documents(
     the findings proven so far and gets one `unproven` finding saying the comparison
     stopped.
     """
+    if _same_document(old, new):
+        # Every position pairs with itself, so nothing can change; the references are
+        # still checked, as a changed document's would be.
+        Resolver(new).check_references()
+        return DiffResult(compatible=True, mode=mode, policy=policy, findings=[])
     budget = WorkBudget(work_limit)
     old_side = Side.of(old, policy, budget)
     new_side = Side.of(new, policy, budget)
@@ -235,6 +250,14 @@ def diff_documents(
     findings.sort(key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule))
     compatible = not any(f.severity is Severity.ERROR for f in findings)
     return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=findings)
+
+
+def _same_document(old: SchemaDocument, new: SchemaDocument) -> bool:
+    """Tell whether two documents are the same JSON value read in the same dialect."""
+    if old.kind is not new.kind or old.dialect is not new.dialect or old.data != new.data:
+        return False
+    # Python's `==` is true for 1, 1.0 and True alike, and JSON text distinguishes them.
+    return json.dumps(old.data, sort_keys=True) == json.dumps(new.data, sort_keys=True)
 
 
 def _stopped_finding(
@@ -299,10 +322,11 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
 
 def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> Witness | None:
     side = walk.old if direction is Direction.BACKWARD else walk.new
+    root = side.root()
     for candidate in change.candidates(direction):
         for checked in (False, True):
             try:
-                event = side.examples.embed(side.root(), change.path, candidate, checked=checked)
+                event = side.examples.embed(root, change.path, candidate, checked=checked)
             except Unbuildable:
                 continue
             if prover.proves(direction, event):

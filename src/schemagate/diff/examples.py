@@ -67,6 +67,20 @@ class ExampleBuilder:
         self._examples: dict[tuple[Any, str | None], Any] = {}
         # First candidates, unvalidated, for objects whose members are checked together.
         self._unchecked: dict[tuple[Any, ...], Any] = {}
+        self._shapes: dict[tuple[tuple[str, int], ...], tuple[Conj, Shape]] = {}
+
+    def shape(self, conj: Conj) -> Shape:
+        """Return the merged constraints of `conj`, built once per conjunction.
+
+        The key contains the identity of each location's schema, and the cache keeps the
+        conjunction alive, so a key is never reused for another schema.
+        """
+        key = tuple((pointer, id(schema)) for pointer, schema in conj)
+        cached = self._shapes.get(key)
+        if cached is None:
+            cached = (conj, build_shape(self.resolver, conj))
+            self._shapes[key] = cached
+        return cached[1]
 
     def conj(self, locs: list[Loc] | Conj) -> Conj:
         expanded: list[Loc] = []
@@ -124,7 +138,7 @@ class ExampleBuilder:
         if depth > MAX_DEPTH:
             return
         self.budget.spend()
-        shape = build_shape(self.resolver, conj)
+        shape = self.shape(conj)
         if shape.unions:
             for alternative in self.alternatives(conj, shape):
                 yield from self.candidates(alternative, depth + 1, only_type=only_type)
@@ -171,7 +185,7 @@ class ExampleBuilder:
             return value
         if depth > MAX_DEPTH:
             raise Unbuildable(conj[0][0] if conj else "#")
-        shape = build_shape(self.resolver, conj)
+        shape = self.shape(conj)
         if shape.unions:
             last: Any = None
             for alternative in self.alternatives(conj, shape):
@@ -240,14 +254,15 @@ class ExampleBuilder:
             except Unbuildable:
                 return
         elif type_name == "array":
+            # As for objects: an unchecked item first, then one validated on its own.
             items = self.conj(shape.items)
-            count = _min_items(shape)
-            try:
-                item = self._quiet_example(items, depth)
-            except Unbuildable:
-                yield []
-                return
-            yield [item] * count if not shape.first("uniqueItems") else [item][:count]
+            count = 1 if shape.first("uniqueItems") else _min_items(shape)
+            for fill in (self._first_candidate, self._quiet_example):
+                try:
+                    item = fill(items, depth)
+                except Unbuildable:
+                    continue
+                yield [item] * count
             yield []
         elif type_name == "string":
             yield from self._strings(shape)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from schemagate.load.document import Dialect, Kind
 from schemagate.modes import Direction, Policy
-from schemagate.resolve.keywords import unescape, walk_schemas
+from schemagate.resolve.keywords import unescape, walk_nodes
 from schemagate.resolve.refs import METASCHEMA_ROOT, Resolver
 
 _SCHEMA_URIS = {
@@ -34,6 +35,7 @@ class DocumentValidator:
         self.resolver = resolver
         self.policy = policy
         self._local: dict[tuple[str, bool], Any] = {}
+        self._root_results: dict[str, bool] = {}
 
     # The view and the validator are built on first use: importing jsonschema costs
     # about 150 ms, and a diff that finds nothing to prove never needs them.
@@ -66,7 +68,13 @@ class DocumentValidator:
         `oneOf`, as when one branch of them is checked separately.
         """
         if pointer is None:
-            return bool(self._root.is_valid(instance))
+            # Several changes often propose the same witness. Its JSON text distinguishes
+            # 1, 1.0 and True, which Python's `==` and hashing do not.
+            key = json.dumps(instance, sort_keys=True)
+            found = self._root_results.get(key)
+            if found is None:
+                found = self._root_results[key] = bool(self._root.is_valid(instance))
+            return found
         validator = self._local.get((pointer, without_unions))
         if validator is None:
             schema = self._lookup(pointer)
@@ -106,33 +114,48 @@ class DocumentValidator:
 
 
 def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
-    """Copy the document into the form a reader validates with under `policy`."""
+    """Return the document in the form a reader validates with under `policy`.
+
+    The document itself is returned when the view changes nothing; the view is never
+    modified afterwards, so sharing it is safe.
+    """
+    openapi = resolver.document.kind is Kind.OPENAPI3
+    schemas = _document_schemas(resolver.data, openapi)
+    if not any(_edit(schema, policy, openapi, dry_run=True) for schema in schemas):
+        return resolver.data
     # A JSON round trip copies parsed documents several times faster than deepcopy.
     view: dict[str, Any] = json.loads(json.dumps(resolver.data))
-    openapi = resolver.document.kind is Kind.OPENAPI3
-    for _, schema in _document_schemas(resolver, view):
-        if not isinstance(schema, dict):
-            continue
-        if openapi:
-            _apply_nullable(schema)
-        if policy is Policy.TOLERANT:
-            for keyword in ("additionalProperties", "unevaluatedProperties"):
-                if schema.get(keyword) is False:
-                    del schema[keyword]
+    for schema in _document_schemas(view, openapi):
+        _edit(schema, policy, openapi)
     return view
 
 
-def _document_schemas(resolver: Resolver, view: dict[str, Any]) -> list[tuple[str, Any]]:
-    found: list[tuple[str, Any]] = []
-    if resolver.document.kind is Kind.OPENAPI3:
-        for name, schema in view["components"]["schemas"].items():
-            found.extend(walk_schemas(schema, name))
-        for key in view:
+def _document_schemas(data: dict[str, Any], openapi: bool) -> Iterator[dict[str, Any]]:
+    """Yield every object schema of a resolver's data (with OpenAPI's synthetic parts)."""
+    if openapi:
+        for schema in data["components"]["schemas"].values():
+            yield from walk_nodes(schema)
+        for key, value in data.items():
             if key.startswith("x-schemagate"):
-                found.extend(walk_schemas(view[key], key))
+                yield from walk_nodes(value)
     else:
-        found.extend(walk_schemas(view, "#"))
-    return found
+        yield from walk_nodes(data)
+
+
+def _edit(schema: dict[str, Any], policy: Policy, openapi: bool, *, dry_run: bool = False) -> bool:
+    """Apply the reader's view to one schema; with `dry_run`, only tell whether it would."""
+    edits = False
+    if openapi and schema.get("nullable") is True:
+        edits = True
+        if not dry_run:
+            _apply_nullable(schema)
+    if policy is Policy.TOLERANT:
+        for keyword in ("additionalProperties", "unevaluatedProperties"):
+            if schema.get(keyword) is False:
+                edits = True
+                if not dry_run:
+                    del schema[keyword]
+    return edits
 
 
 def _apply_nullable(schema: dict[str, Any]) -> None:

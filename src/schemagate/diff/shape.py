@@ -52,41 +52,48 @@ class Shape:
 
 
 # Keywords whose values are kept as-is and compared by the rules.
-_SCALAR_KEYWORDS = (
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "patternProperties",
-    "additionalItems",
-    "dependencies",
-    "not",
-    "dependentRequired",
-    "dependentSchemas",
-    "propertyNames",
-    "contains",
-    "if",
-    "then",
-    "else",
-    "prefixItems",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "discriminator",
+_SCALAR_KEYWORDS = frozenset(
+    {
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "patternProperties",
+        "additionalItems",
+        "dependencies",
+        "not",
+        "dependentRequired",
+        "dependentSchemas",
+        "propertyNames",
+        "contains",
+        "if",
+        "then",
+        "else",
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "discriminator",
+    }
 )
 
 
 def expand(resolver: Resolver, loc: Loc) -> Conj:
     """Follow `$ref`s and flatten `allOf` into a conjunction of plain locations."""
+    schema = loc[1]
+    if isinstance(schema, bool) or (
+        isinstance(schema, dict) and "$ref" not in schema and "allOf" not in schema
+    ):
+        return (loc,)
     result: list[Loc] = []
     stack = [loc]
     seen: set[str] = set()
@@ -130,11 +137,9 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
             if isinstance(branches, list):
                 locs = [(f"{pointer}/{keyword}/{i}", b) for i, b in enumerate(branches)]
                 shape.unions.append((f"{pointer}/{keyword}", locs))
-        for keyword in _SCALAR_KEYWORDS:
-            if keyword in schema:
-                shape.keywords.setdefault(keyword, []).append(
-                    (f"{pointer}/{keyword}", schema[keyword])
-                )
+        for keyword, value in schema.items():
+            if keyword in _SCALAR_KEYWORDS:
+                shape.keywords.setdefault(keyword, []).append((f"{pointer}/{keyword}", value))
     return shape
 
 

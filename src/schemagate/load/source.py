@@ -138,15 +138,18 @@ def _plain(data: Any, source: str) -> Any:
 
 
 def _check_depth(data: Any, source: str) -> None:
-    if not isinstance(data, dict | list):
-        return
-    stack = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
+    # Level by level: one list per level is cheaper than a stack entry per container.
+    level = [data] if isinstance(data, dict | list) else []
+    depth = 0
+    while level:
         if depth > MAX_DEPTH:
             raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((item, depth + 1) for item in children if isinstance(item, dict | list))
+        below: list[Any] = []
+        for value in level:
+            children = value.values() if isinstance(value, dict) else value
+            below.extend([item for item in children if isinstance(item, dict | list)])
+        level = below
+        depth += 1
 
 
 def _first_line(exc: Exception) -> str:

@@ -15,6 +15,7 @@ new file, never a partial one. A file that cannot be read is treated as absent.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -38,6 +39,17 @@ def default_cache_root() -> Path:
     configured = os.environ.get(CACHE_DIR_VARIABLE)
     if configured:
         return Path(configured)
+    return _platform_cache_root(*(os.environ.get(name) for name in _PLATFORM_VARIABLES))
+
+
+# Environment variables the platform cache folder depends on (Linux, macOS, Windows).
+_PLATFORM_VARIABLES = ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
+
+
+@functools.lru_cache(maxsize=8)
+def _platform_cache_root(*environment: str | None) -> Path:
+    # Keyed by the variables above, so a changed environment gets a fresh result.
+    # Looking the folder up costs more than the marker checks that use it.
     import platformdirs
 
     return platformdirs.user_cache_path("schemagate", appauthor=False)

@@ -46,11 +46,15 @@ ANNOTATIONS = frozenset(
 
 def escape(token: str) -> str:
     """Escape one JSON pointer token."""
-    return token.replace("~", "~0").replace("/", "~1")
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
+    if "~" in token:
+        return token.replace("~1", "/").replace("~0", "~")
+    return token
 
 
 def child_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -58,25 +62,43 @@ def child_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
     if not isinstance(schema, dict):
         return
     for key, value in schema.items():
-        where = f"{pointer}/{escape(key)}"
-        if key in SINGLE and isinstance(value, dict | bool):
-            yield where, value
-        elif key in LIST and isinstance(value, list):
-            for index, item in enumerate(value):
-                yield f"{where}/{index}", item
-        elif key in MAP and isinstance(value, dict):
-            for name, item in value.items():
-                yield f"{where}/{escape(name)}", item
-        elif key == "items":
+        if key in SINGLE:
+            if isinstance(value, dict | bool):
+                yield f"{pointer}/{key}", value
+        elif key in LIST or key == "items":
             if isinstance(value, list):
+                where = f"{pointer}/{key}"
                 for index, item in enumerate(value):
                     yield f"{where}/{index}", item
-            elif isinstance(value, dict | bool):
-                yield where, value
+            elif key == "items" and isinstance(value, dict | bool):
+                yield f"{pointer}/{key}", value
+        elif key in MAP:
+            if isinstance(value, dict):
+                where = f"{pointer}/{key}"
+                for name, item in value.items():
+                    yield f"{where}/{escape(name)}", item
         elif key == "dependencies" and isinstance(value, dict):
             for name, item in value.items():
                 if isinstance(item, dict | bool):
-                    yield f"{where}/{escape(name)}", item
+                    yield f"{pointer}/dependencies/{escape(name)}", item
+
+
+def child_nodes(schema: dict[str, Any]) -> Iterator[Any]:
+    """Yield every direct subschema of `schema`, like `child_schemas` without pointers."""
+    for key, value in schema.items():
+        if key in SINGLE:
+            if isinstance(value, dict | bool):
+                yield value
+        elif key in LIST or key == "items":
+            if isinstance(value, list):
+                yield from value
+            elif key == "items" and isinstance(value, dict | bool):
+                yield value
+        elif key in MAP:
+            if isinstance(value, dict):
+                yield from value.values()
+        elif key == "dependencies" and isinstance(value, dict):
+            yield from (item for item in value.values() if isinstance(item, dict | bool))
 
 
 def walk_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -86,3 +108,16 @@ def walk_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
         where, node = stack.pop()
         yield where, node
         stack.extend(reversed(list(child_schemas(node, where))))
+
+
+def walk_nodes(schema: Any) -> Iterator[dict[str, Any]]:
+    """Yield every object schema under `schema`, itself included, in no set order.
+
+    Cheaper than `walk_schemas` for passes that need the schemas but not where they are.
+    """
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(child_nodes(node))

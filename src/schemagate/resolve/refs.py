@@ -5,7 +5,7 @@ the draft 4, 6 and 7 metaschemas, which jsonschema ships and which are mounted l
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin
 
 from schemagate.errors import DocumentError
@@ -29,10 +29,16 @@ class Resolver:
 
     def __init__(self, document: SchemaDocument) -> None:
         self.document = document
-        self.data = _with_synthetic_root(document)
+        index = _index(_walk_document(document.kind, document.data))
+        self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
+        self._refs = index.refs
         self._own_ids = _own_ids(document.data)
         self._anchor_index: dict[str, str] | None = None
-        self._scope_index: tuple[dict[str, str], dict[str, str]] | None = None
+        # Without an absolute `id`/`$id` anywhere, every reference resolves in the
+        # document's own scope, and the scope walk is skipped.
+        self._scope_index: tuple[dict[str, str], dict[str, str]] | None = (
+            None if index.absolute_ids or METASCHEMA_ROOT in self.data else ({}, {})
+        )
 
     @property
     def embeds_resources(self) -> bool:
@@ -138,13 +144,16 @@ class Resolver:
         return _schema_roots(self.document.kind, self.data)
 
     def check_references(self) -> None:
-        """Resolve every `$ref` in the document once, so bad ones fail before any diff."""
-        for where, schema in _walk_document(self.document.kind, self.data):
-            if isinstance(schema, dict) and "$ref" in schema:
-                ref = schema["$ref"]
-                if not isinstance(ref, str):
-                    raise DocumentError(self.document.source, f"$ref at {where} is not a string")
-                self.resolve(self.target(ref, where), self.lookup(self.target(ref, where)))
+        """Resolve every `$ref` in the document once, so bad ones fail before any diff.
+
+        References inside the mounted metaschemas and the synthetic root are written
+        by jsonschema and by this module, so only the document's own are checked.
+        """
+        for where, ref in self._refs:
+            if not isinstance(ref, str):
+                raise DocumentError(self.document.source, f"$ref at {where} is not a string")
+            target = self.target(ref, where)
+            self.resolve(target, self.lookup(target))
 
     def _find(self, pointer: str) -> tuple[bool, Any]:
         if pointer in ("#", ""):
@@ -175,9 +184,29 @@ class Resolver:
         return None
 
 
-def _with_synthetic_root(document: SchemaDocument) -> dict[str, Any]:
+class _Index(NamedTuple):
+    refs: list[tuple[str, Any]]
+    absolute_ids: bool
+
+
+def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
+    """Collect every `$ref` with its pointer, and whether any schema has an absolute id."""
+    refs = []
+    absolute_ids = False
+    for where, schema in nodes:
+        if not isinstance(schema, dict):
+            continue
+        if "$ref" in schema:
+            refs.append((where, schema["$ref"]))
+        for key in ("id", "$id"):
+            value = schema.get(key)
+            if isinstance(value, str) and "://" in value:
+                absolute_ids = True
+    return _Index(refs, absolute_ids)
+
+
+def _with_synthetic_root(document: SchemaDocument, mounted: dict[str, Any]) -> dict[str, Any]:
     data = document.data
-    mounted = _referenced_metaschemas(document)
     if mounted:
         data = {**data, METASCHEMA_ROOT: mounted}
     if document.root_pointer != f"#/{SYNTHETIC_ROOT}":
@@ -187,15 +216,14 @@ def _with_synthetic_root(document: SchemaDocument) -> dict[str, Any]:
     return {**data, SYNTHETIC_ROOT: union}
 
 
-def _referenced_metaschemas(document: SchemaDocument) -> dict[str, Any]:
-    """Return the draft metaschemas the document refers to, keyed by their URI.
+def _referenced_metaschemas(refs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Return the draft metaschemas among `refs`' targets, keyed by their URI.
 
     The metaschemas ship with jsonschema, so a reference to one is resolved locally
     like a bundled definition rather than fetched.
     """
     found: dict[str, Any] = {}
-    for _, schema in _walk_document(document.kind, document.data):
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
+    for _, ref in refs:
         if not isinstance(ref, str):
             continue
         uri = ref.partition("#")[0].rstrip("/")

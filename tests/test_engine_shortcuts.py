@@ -1,0 +1,94 @@
+"""The engine's shortcuts for unchanged parts give the same verdicts as a full walk."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from schemagate.diff.engine import Side
+from schemagate.errors import DocumentError
+from schemagate.modes import Policy
+from tests.engine_support import schema_document, strict_backward
+
+
+def wide(member: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"kept": {"type": "string"}, "changed": member},
+        "required": ["kept", "changed"],
+    }
+
+
+def test_same_document_has_no_findings() -> None:
+    schema = wide({"type": "integer", "enum": [1, 2]})
+    result = strict_backward(schema, copy.deepcopy(schema))
+    assert result.compatible
+    assert result.findings == []
+
+
+def test_same_document_still_checks_references() -> None:
+    schema = {"type": "object", "properties": {"a": {"$ref": "#/definitions/missing"}}}
+    with pytest.raises(DocumentError, match="dangling reference"):
+        strict_backward(schema, copy.deepcopy(schema))
+
+
+@pytest.mark.parametrize(
+    ("old_value", "new_value"),
+    [(1, True), (True, 1), (0, False)],
+    ids=["one-to-true", "true-to-one", "zero-to-false"],
+)
+def test_python_equal_json_distinct_changes(old_value: Any, new_value: Any) -> None:
+    # Python's `==` equates these values, so the unchanged-member shortcut must not.
+    old = wide({"enum": [old_value]})
+    new = wide({"enum": [new_value]})
+    result = strict_backward(old, new)
+    rules = {f.rule for f in result.findings}
+    assert not result.compatible
+    assert "enum-value-removed" in rules
+
+
+def test_document_json_type_change_compared() -> None:
+    old = {"enum": [1]}
+    new = {"enum": [True]}
+    result = strict_backward(old, new)
+    assert not result.compatible
+
+
+def test_unchanged_member_with_reference_is_followed() -> None:
+    # The text at the member is the same, but the definition it points to changed.
+    old = {
+        "definitions": {"id": {"type": "string"}},
+        "type": "object",
+        "properties": {"id": {"$ref": "#/definitions/id"}},
+        "required": ["id"],
+    }
+    new = copy.deepcopy(old)
+    new["definitions"]["id"] = {"type": "integer"}
+    result = strict_backward(old, new)
+    assert not result.compatible
+    assert "type-changed" in {f.rule for f in result.findings}
+
+
+def test_tolerant_view_leaves_document_untouched() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "object", "additionalProperties": False}},
+        "additionalProperties": False,
+    }
+    before = json.dumps(schema, sort_keys=True)
+    side = Side.of(schema_document(schema, "closed.json"), Policy.TOLERANT)
+    view = side.validator.view
+    assert "additionalProperties" not in view
+    assert "additionalProperties" not in view["properties"]["a"]
+    assert json.dumps(schema, sort_keys=True) == before
+
+
+def test_strict_view_shares_unedited_document() -> None:
+    schema = {"type": "object", "additionalProperties": False}
+    side = Side.of(schema_document(schema, "closed.json"), Policy.STRICT)
+    assert side.validator.view is side.resolver.data
+    assert side.validator.is_valid({"extra": 1}) is False
+    assert side.validator.is_valid({}) is True

@@ -16,7 +16,7 @@ from typing import Any
 
 from schemagate.diff.budget import WorkBudget
 from schemagate.diff.proof import DocumentValidator
-from schemagate.diff.shape import Conj, Loc, Shape, build_shape, expand
+from schemagate.diff.shape import Conj, Loc, Shape, build_shape, effective_types, expand, json_type
 from schemagate.resolve.refs import Resolver
 
 PathToken = str | int
@@ -228,18 +228,14 @@ class ExampleBuilder:
         return self.conj([loc for loc in shape.additional if isinstance(loc[1], dict)])
 
     def _types(self, shape: Shape, only_type: str | None) -> list[str]:
-        from schemagate.diff.shape import effective_types
-
         allowed = effective_types(shape)
         if allowed is None:
-            allowed = frozenset(TYPE_ORDER)
             preferred = _hinted_type(shape)
-            order = [preferred, *TYPE_ORDER] if preferred else list(TYPE_ORDER)
+            ordered = list(dict.fromkeys([preferred, *TYPE_ORDER] if preferred else TYPE_ORDER))
         else:
-            order = list(TYPE_ORDER)
-        ordered = [t for t in dict.fromkeys(order) if t in allowed]
+            ordered = [t for t in TYPE_ORDER if t in allowed]
         if only_type is not None:
-            ordered = [t for t in ordered if t == only_type]
+            return [t for t in ordered if t == only_type]
         return ordered
 
     def _of_type(self, shape: Shape, type_name: str, depth: int) -> Iterator[Any]:
@@ -418,6 +414,4 @@ def _numbers(shape: Shape, type_name: str) -> Iterator[float | int]:
 
 
 def _json_type(value: Any) -> str:
-    from schemagate.diff.shape import json_type
-
     return json_type(value)

@@ -254,7 +254,11 @@ def diff_documents(
 
 def _same_document(old: SchemaDocument, new: SchemaDocument) -> bool:
     """Tell whether two documents are the same JSON value read in the same dialect."""
-    if old.kind is not new.kind or old.dialect is not new.dialect or old.data != new.data:
+    if old.kind is not new.kind or old.dialect is not new.dialect:
+        return False
+    if old.text and old.text == new.text:
+        return True
+    if old.data != new.data:
         return False
     # Python's `==` is true for 1, 1.0 and True alike, and JSON text distinguishes them.
     return json.dumps(old.data, sort_keys=True) == json.dumps(new.data, sort_keys=True)

@@ -34,6 +34,7 @@ class Resolver:
         self._refs = index.refs
         self._own_ids = _own_ids(document.data)
         self._anchor_index: dict[str, str] | None = None
+        self._targets: dict[tuple[str, str], str] = {}
         # Without an absolute `id`/`$id` anywhere, every reference resolves in the
         # document's own scope, and the scope walk is skipped.
         self._scope_index: tuple[dict[str, str], dict[str, str]] | None = (
@@ -59,6 +60,12 @@ class Resolver:
 
     def target(self, ref: str, at: str) -> str:
         """Return the local pointer a `$ref` found at pointer `at` refers to."""
+        found = self._targets.get((ref, at))
+        if found is None:
+            found = self._targets[(ref, at)] = self._target(ref, at)
+        return found
+
+    def _target(self, ref: str, at: str) -> str:
         embedded = self._embedded_target(ref, at)
         if embedded is not None:
             return embedded

@@ -71,6 +71,8 @@ def test_transitive_modes_keep_their_directions() -> None:
         (["check", "--registry", "s3:bucket"], "invalid registry 's3:bucket'"),
         (["check", "--registry", "dir:/nonexistent/snap"], "snapshot folder not found"),
         (["diff", "a.json"], "Missing argument"),
+        (["check", "-q"], "-q goes before the command: schemagate -q check"),
+        (["contract", "verify", "--verbose"], "schemagate --verbose contract verify"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -80,6 +82,12 @@ def test_usage_errors_exit_2_with_one_line(
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err
     assert words in err
+
+
+def test_unknown_option_no_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "--bogus"], capsys)
+    assert code == 2
+    assert err.strip() == "error: No such option '--bogus'."
 
 
 def test_bundled_example_passes(

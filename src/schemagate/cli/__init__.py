@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130
+    except click.exceptions.NoSuchOption as exc:
+        click.echo(f"error: {_with_placement_hint(exc)}", err=True)
+        return EXIT_USAGE
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         return EXIT_USAGE
@@ -120,6 +123,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(result, int):
         return result
     return 0
+
+
+def _with_placement_hint(exc: click.exceptions.NoSuchOption) -> str:
+    """Return the error message, with where a verbosity option given after a command belongs."""
+    message = exc.format_message()
+    name = exc.option_name
+    letters = set(name.lstrip("-"))
+    verbosity = name in ("--verbose", "--quiet") or (
+        not name.startswith("--") and bool(letters) and letters <= {"v", "q"}
+    )
+    path = exc.ctx.command_path.split() if exc.ctx is not None else []
+    if not verbosity or len(path) < 2:
+        return message
+    command = " ".join(path[1:])
+    return f"{message} {name} goes before the command: schemagate {name} {command} ..."
 
 
 def _traceback_requested(args: list[str]) -> bool:

@@ -114,6 +114,33 @@ def test_local_files(
     assert header_value(module, "version") == "None"
 
 
+@pytest.mark.parametrize(
+    ("folder", "suggestion"),
+    [("my-events", "my_events"), ("1events", "events_1events"), ("class", "events_class")],
+)
+def test_unimportable_folder_warns(
+    folder: str,
+    suggestion: str,
+    snapshot: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", folder], capsys)
+
+    assert code == 0
+    assert f"warning: {folder!r} is not a Python package name" in err
+    assert f"for example to {suggestion!r}" in err
+    assert Path(folder, "category.py").is_file()
+
+
+def test_importable_folder_has_no_warning(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "events_v2"], capsys)
+
+    assert code == 0
+    assert "warning" not in err
+
+
 def test_every_corpus_schema_in_one_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

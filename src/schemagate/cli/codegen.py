@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,7 @@ def command(
         click.echo(f"{out}: up to date ({len(files)} files)")
         return EXIT_OK
     result = write_package(out, files)
+    _warn_if_not_importable(out)
     click.echo(
         f"{out}: wrote {len(result.written)}, unchanged {len(result.unchanged)}, "
         f"removed {len(result.removed)} file(s)"
@@ -80,6 +83,21 @@ def command(
     for name in result.foreign:
         click.echo(f"{out / name}: left alone, schemagate did not write it")
     return EXIT_OK
+
+
+def _warn_if_not_importable(out: Path) -> None:
+    """Warn when the package folder's name cannot be imported (`my-events`, `1events`)."""
+    name = out.resolve().name
+    if name.isidentifier() and not keyword.iskeyword(name):
+        return
+    suggestion = re.sub(r"\W", "_", name)
+    if not suggestion.isidentifier() or keyword.iskeyword(suggestion):
+        suggestion = f"events_{suggestion}"
+    click.echo(
+        f"warning: {name!r} is not a Python package name, so the generated modules cannot "
+        f"be imported from it; rename the folder, for example to {suggestion!r}",
+        err=True,
+    )
 
 
 def _collect_inputs(

@@ -109,8 +109,8 @@ def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
     new_steps = sorted(v for v in new.all("multipleOf") if _is_number(v))
     if old_steps == new_steps or not shares(old, new, "integer"):
         return
-    backward = _multiples(old_steps, new_steps)
-    forward = _multiples(new_steps, old_steps)
+    backward = _multiples(old_steps, new_steps, _has_fractions(old))
+    forward = _multiples(new_steps, old_steps, _has_fractions(new))
     yield Change(
         "multiple-of-changed",
         f"multipleOf {old_steps or 'none'} became {new_steps or 'none'}",
@@ -122,9 +122,16 @@ def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
     )
 
 
-def _multiples(source: list[float], target: list[float]) -> list[float]:
+def _multiples(source: list[float], target: list[float], fractional: bool) -> list[float]:
+    """Return up to three values allowed by the `source` steps that a `target` step rejects."""
     step = source[-1] if source else 1
-    values = [step * k for k in range(1, 7)] + ([0.5, 1.5] if not source else [])
+    values = [step * k for k in range(1, 7)]
+    if not source:
+        values += [0.5, 1.5]
+        if fractional:
+            # Every integer is a multiple of a step such as 0.25, so only a smaller
+            # fraction lies off its grid.
+            values += [t / d for t in target for d in (2, 3)]
     return [v for v in values if any(_not_multiple(v, t) for t in target)][:3]
 
 

@@ -305,6 +305,23 @@ def test_check_fails_on_changed_event_routing(
     assert "'com.example.orders' to 'com.example.shop'" in finding["message"]
 
 
+@pytest.mark.parametrize("mode", ["backward", "none"])
+def test_diff_reports_changed_event_routing(
+    mode: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = ROOT / "schemas" / "OrderPlaced.json"
+    document = json.loads(old.read_text(encoding="utf-8"))
+    document["components"]["schemas"]["AWSEvent"]["x-amazon-events-detail-type"] = "Other"
+    new = tmp_path / "OrderPlaced.json"
+    new.write_text(json.dumps(document), encoding="utf-8")
+    code, out, _ = run(["diff", str(old), str(new), "--mode", mode, "--format", "json"], capsys)
+    findings = json.loads(out)["findings"]
+    routing = [f for f in findings if f["rule"] == "event-routing-changed"]
+    assert len(routing) == 1
+    assert routing[0]["severity"] == ("error" if mode == "backward" else "info")
+    assert code == (1 if mode == "backward" else 0)
+
+
 @pytest.mark.parametrize(
     ("against", "example"),
     [("HEAD", "git:HEAD"), ("origin/main", "git:origin/main"), ("s3:bucket", "git:REF")],

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from schemagate.diff.engine import diff_documents
 from schemagate.errors import InputError
@@ -19,6 +18,7 @@ from schemagate.registry.bulk import fetch_versions
 from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
+from schemagate.rules.routing import routing_changes
 
 logger = logging.getLogger(__name__)
 
@@ -199,52 +199,12 @@ def _check_one(
                 for f in found
             ]
         findings.extend(found)
-    findings.extend(_routing_changes(registered_document(latest, registry), local, mode))
+    findings.extend(routing_changes(registered_document(latest, registry), local, mode))
     breaking = any(f.severity is Severity.ERROR for f in findings)
     status = Status.BREAKING if breaking else Status.COMPATIBLE
     return SchemaResult(
         name, path, status, latest.version, findings, tuple(v.version for v in versions)
     )
-
-
-ROUTING_KEYS = ("x-amazon-events-source", "x-amazon-events-detail-type")
-
-
-def _routing_changes(old: SchemaDocument, new: SchemaDocument, mode: Mode) -> list[Finding]:
-    """Report changed routing values: the envelope's source and detail-type extensions."""
-    old_pointer, old_values = _routing_values(old)
-    new_pointer, new_values = _routing_values(new)
-    severity = Severity.ERROR if mode.directions else Severity.INFO
-    findings = []
-    for key in ROUTING_KEYS:
-        before, after = old_values.get(key), new_values.get(key)
-        if before is None or after is None or before == after:
-            continue
-        findings.append(
-            Finding(
-                "event-routing-changed",
-                severity,
-                frozenset(),
-                f"{old_pointer}/{key}",
-                f"{new_pointer}/{key}",
-                f"{key} changed from {before!r} to {after!r}; EventBridge rules matching the old "
-                "value stop receiving these events",
-            )
-        )
-    return findings
-
-
-def _routing_values(document: SchemaDocument) -> tuple[str, dict[str, Any]]:
-    # Registry OpenAPI documents keep the values on the `AWSEvent` component, and
-    # exported JSON Schema documents at their root.
-    pointer = document.root_pointer
-    node: Any = document.data
-    if pointer.startswith("#/components/schemas/"):
-        name = pointer.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
-        node = document.data["components"]["schemas"].get(name, {})
-    if not isinstance(node, dict):
-        return pointer, {}
-    return pointer, {k: node[k] for k in ROUTING_KEYS if isinstance(node.get(k), str)}
 
 
 def _dedupe(

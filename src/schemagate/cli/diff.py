@@ -36,9 +36,10 @@ def command(
     Exits 0 when compatible, 1 when a break is found, 2 on invalid input.
     """
     from schemagate.cli.outputs import parse_outputs, write_outputs
-    from schemagate.diff.engine import diff_documents
+    from schemagate.diff.engine import diff_documents, result_of
     from schemagate.load import load_file
     from schemagate.report.render import get_reporter
+    from schemagate.rules.routing import routing_changes
 
     reporter = get_reporter(output_format)
     extra_outputs = parse_outputs(outputs)
@@ -48,6 +49,9 @@ def command(
     old_document = load_file(old)
     new_document = load_file(new)
     result = diff_documents(old_document, new_document, mode, policy)
+    routing = routing_changes(old_document, new_document, mode)
+    if routing:
+        result = result_of([*result.findings, *routing], mode, policy)
     click.echo(reporter.diff(result, str(new), use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.diff(result, str(new), False))
     return EXIT_OK if result.compatible else EXIT_GATE_FAILED

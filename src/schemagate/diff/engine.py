@@ -247,9 +247,16 @@ def diff_documents(
             break
     if stopped:
         findings.append(_stopped_finding(old, new, mode, work_limit))
-    findings.sort(key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule))
-    compatible = not any(f.severity is Severity.ERROR for f in findings)
-    return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=findings)
+    return result_of(findings, mode, policy)
+
+
+def result_of(findings: list[Finding], mode: Mode, policy: Policy) -> DiffResult:
+    """Return a result with `findings` in report order, compatible when none is an error."""
+    ordered = sorted(
+        findings, key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule)
+    )
+    compatible = not any(f.severity is Severity.ERROR for f in ordered)
+    return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=ordered)
 
 
 def _same_document(old: SchemaDocument, new: SchemaDocument) -> bool:

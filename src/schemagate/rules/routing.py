@@ -1,0 +1,54 @@
+"""Routing changes: the values EventBridge rules match on, kept beside the schema.
+
+Registry documents carry an event's `source` and `detail-type` as extensions of the
+envelope. A changed value is not a schema change, yet every rule that matched the old
+value stops receiving the events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemagate.load.document import SchemaDocument
+from schemagate.modes import Mode
+from schemagate.report.model import Finding
+from schemagate.rules.catalogue import Severity
+
+ROUTING_KEYS = ("x-amazon-events-source", "x-amazon-events-detail-type")
+
+
+def routing_changes(old: SchemaDocument, new: SchemaDocument, mode: Mode) -> list[Finding]:
+    """Report changed routing values: the envelope's source and detail-type extensions."""
+    old_pointer, old_values = _routing_values(old)
+    new_pointer, new_values = _routing_values(new)
+    severity = Severity.ERROR if mode.directions else Severity.INFO
+    findings = []
+    for key in ROUTING_KEYS:
+        before, after = old_values.get(key), new_values.get(key)
+        if before is None or after is None or before == after:
+            continue
+        findings.append(
+            Finding(
+                "event-routing-changed",
+                severity,
+                frozenset(),
+                f"{old_pointer}/{key}",
+                f"{new_pointer}/{key}",
+                f"{key} changed from {before!r} to {after!r}; EventBridge rules matching the old "
+                "value stop receiving these events",
+            )
+        )
+    return findings
+
+
+def _routing_values(document: SchemaDocument) -> tuple[str, dict[str, Any]]:
+    # Registry OpenAPI documents keep the values on the `AWSEvent` component, and
+    # exported JSON Schema documents at their root.
+    pointer = document.root_pointer
+    node: Any = document.data
+    if pointer.startswith("#/components/schemas/"):
+        name = pointer.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
+        node = document.data["components"]["schemas"].get(name, {})
+    if not isinstance(node, dict):
+        return pointer, {}
+    return pointer, {k: node[k] for k in ROUTING_KEYS if isinstance(node.get(k), str)}

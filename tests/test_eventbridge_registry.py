@@ -222,8 +222,30 @@ def test_missing_region_raises(monkeypatch: pytest.MonkeyPatch) -> None:
         EventBridgeRegistry("any")
 
     assert "no AWS region configured" in str(error.value)
-    assert "AWS_DEFAULT_REGION" in str(error.value)
+    assert "set AWS_REGION, AWS_DEFAULT_REGION" in str(error.value)
     assert "create client failed" in str(error.value)
+
+
+def test_region_from_aws_region(
+    emulator_url: str, registry_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SCHEMAS", emulator_url)
+    _registry(emulator_url, registry_name).create_schema("s", "OpenApi3", "{}")
+
+    registry = EventBridgeRegistry(registry_name)
+
+    assert registry._region() == "eu-west-1"
+    assert [summary.name for summary in registry.list_schemas()] == ["s"]
+
+
+def test_default_region_wins_over_aws_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+
+    registry = EventBridgeRegistry("any")
+
+    assert registry._region() == "us-east-1"
 
 
 def _closed_port_url() -> str:

@@ -271,8 +271,13 @@ class EventBridgeRegistry:
             # A session of its own, because boto3's default session caches credentials
             # for the whole process.
             session = boto3.session.Session()
+            # botocore 1.44 does not read AWS_REGION, which the other AWS SDKs read, so
+            # it applies when botocore finds no region of its own.
+            region = None if session.region_name else os.environ.get("AWS_REGION") or None
             try:
-                client: SchemasClient = session.client("schemas", config=config)
+                client: SchemasClient = session.client(
+                    "schemas", config=config, region_name=region
+                )
             except ValueError as exc:
                 # botocore 1.x raises a bare ValueError("Invalid endpoint: ...") for an
                 # endpoint URL it cannot parse.
@@ -345,8 +350,8 @@ class EventBridgeRegistry:
             )
         if isinstance(exc, NoRegionError):
             return (
-                "no AWS region configured; set AWS_DEFAULT_REGION or `region` in the AWS "
-                "config profile"
+                "no AWS region configured; set AWS_REGION, AWS_DEFAULT_REGION or `region` "
+                "in the AWS config profile"
             )
         if isinstance(exc, EndpointConnectionError):
             endpoint = origin(str(exc.kwargs.get("endpoint_url", "")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -139,6 +140,25 @@ def test_importable_folder_has_no_warning(
 
     assert code == 0
     assert "warning" not in err
+
+
+def test_missing_generator_exits_2(
+    snapshot: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == "datamodel_code_generator" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "bindings"], capsys)
+
+    assert code == 2
+    assert err.strip() == (
+        "error: codegen needs datamodel_code_generator, which is not installed; "
+        "install the codegen extra: pip install 'schemagate[codegen]'"
+    )
+    assert not Path("bindings").exists()
 
 
 def test_every_corpus_schema_in_one_run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 import re
 from pathlib import Path
@@ -57,6 +58,7 @@ def command(
     Exits 0 when the package was written (or, with --check, is up to date), 1 when
     --check finds it out of date, 2 on invalid input, 3 when the registry cannot be read.
     """
+    _require_generator()
     from schemagate.codegen import build_package, compare_package, write_package
 
     settings = load_settings(config_path)
@@ -83,6 +85,21 @@ def command(
     for name in result.foreign:
         click.echo(f"{out / name}: left alone, schemagate did not write it")
     return EXIT_OK
+
+
+def _require_generator() -> None:
+    """Raise InputError when the packages of the `codegen` extra are not installed."""
+    missing = [
+        name
+        for name in ("datamodel_code_generator", "pydantic")
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise InputError(
+            f"codegen needs {' and '.join(missing)}, which {verb} not installed; "
+            "install the codegen extra: pip install 'schemagate[codegen]'"
+        )
 
 
 def _warn_if_not_importable(out: Path) -> None:

@@ -16,10 +16,11 @@ import pytest
 from schemagate.cli import main
 from schemagate.cli.options import use_color
 from schemagate.load import positions
+from schemagate.modes import Mode, Policy
 from schemagate.registry.base import SchemaVersion
 from schemagate.registry.snapshot import write_snapshot
-from schemagate.report.github import annotate
-from schemagate.report.model import Finding
+from schemagate.report.github import annotate, render_check
+from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
 from schemagate.rules.catalogue import RULES, Severity
 from tests.report_cases import EXPECTED, Pair, write_pair
 
@@ -111,6 +112,14 @@ def test_github_annotation_escapes_properties_and_data() -> None:
 def test_github_skips_info_findings() -> None:
     finding = Finding("property-added", Severity.INFO, frozenset(), None, "#/a", "added")
     assert annotate(finding, "a.json") is None
+
+
+@pytest.mark.parametrize(("count", "summary"), [(1, "(1 finding)"), (2, "(2 findings)")])
+def test_github_summary_counts_findings(count: int, summary: str) -> None:
+    finding = Finding("property-added", Severity.INFO, frozenset(), None, "#/a", "added")
+    schema = SchemaResult("A", "a.json", Status.COMPATIBLE, "1", [finding] * count)
+    result = CheckResult("dir:snap", Mode.FULL, Policy.TOLERANT, [schema])
+    assert f"A: compatible {summary}" in render_check(result).splitlines()
 
 
 def test_markdown_table_has_witness_in_details(
@@ -253,6 +262,55 @@ def test_output_option_writes_each_format(
     assert json.loads(out)["compatible"] is False
     assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert ET.fromstring(junit.read_text(encoding="utf-8")).tag == "testsuites"
+
+
+def test_removed_member_named_in_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    member = {"type": "string", "maxLength": 500, "description": "Printed on the card."}
+    old = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object",
+        "description": "An order.",
+        "properties": {"id": {"type": "string"}, "giftMessage": member},
+        "required": ["id"],
+    }
+    new = {**old, "properties": {"id": {"type": "string"}}}
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    argv = ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--strict"]
+    code, out, _ = run([*argv, "--mode", "full"], capsys)
+    widened = [line for line in out.splitlines() if "[string-length-widened]" in line]
+    assert code == 1
+    assert len(widened) == 1
+    assert "(at /giftMessage in the event)" in widened[0]
+    assert "[annotation-changed]" not in out
+
+
+def test_output_to_folder_exits_2_before_gate(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        ["diff", "--output", f"sarif={tmp_path}", str(pair.old), str(pair.new)], capsys
+    )
+    assert code == 2
+    assert out == ""
+    assert err.strip().startswith(
+        f"error: invalid --output 'sarif={tmp_path}': {tmp_path} is a folder"
+    )
+
+
+def test_output_under_file_exits_2(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("notes", encoding="utf-8")
+    target = blocker / "result.sarif"
+    code, out, err = run(
+        ["diff", "--output", f"sarif={target}", str(pair.old), str(pair.new)], capsys
+    )
+    assert code == 2
+    assert out == ""
+    assert f"{blocker} is a file, not a folder" in err
+    assert blocker.read_text(encoding="utf-8") == "notes"
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,30 @@ def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
             raise InputError(
                 f"invalid --output {spec!r}; use FORMAT=PATH, for example sarif=results.sarif"
             )
-        outputs.append((get_reporter(name.strip().lower()), path))
+        reporter = get_reporter(name.strip().lower())
+        if path != "-":
+            _check_writable(spec, Path(path))
+        outputs.append((reporter, path))
     return outputs
+
+
+def _check_writable(spec: str, path: Path) -> None:
+    """Raise InputError when `path` is a folder or lies under a file."""
+    if path.is_dir():
+        raise InputError(
+            f"invalid --output {spec!r}: {path} is a folder; name a file in it, "
+            f"for example {path / 'schemagate-report'}"
+        )
+    # Missing folders are created when the report is written, so only an existing
+    # ancestor that is not a folder can stop the write.
+    for ancestor in path.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise InputError(
+                    f"invalid --output {spec!r}: {ancestor} is a file, not a folder; "
+                    "choose another path"
+                )
+            return
 
 
 def write_outputs(outputs: list[tuple[Reporter, str]], render: Callable[[Reporter], str]) -> None:

@@ -23,6 +23,7 @@ RUN_CLI = "from schemagate.cli import run; run()"
 # (file, words the one-line error must contain besides the file name)
 COMMITTED_CASES = [
     ("invalid-json.json", "invalid JSON at line 1"),
+    ("prose-in-json.json", "invalid JSON at line 1 column 1"),
     ("invalid-yaml.yaml", "invalid YAML at line"),
     ("duplicate-key.json", "duplicate key 'type'"),
     ("duplicate-key.yaml", "duplicate key"),
@@ -40,6 +41,8 @@ COMMITTED_CASES = [
     ("required-not-array.json", "invalid schema at /required: 'userId' is not of type 'array'"),
     ("invalid-pattern.json", "invalid schema at /pattern: '(unclosed' is not a 'regex'"),
     ("multiple-of-zero.json", "invalid schema at /multipleOf"),
+    ("unknown-type.json", "'decimal' is not a JSON type; use one of array, boolean"),
+    ("unknown-type-in-list.json", "at /properties/n/type/1: 'float' in the type list"),
 ]
 
 

@@ -155,7 +155,8 @@ def load_contract_file(path: Path) -> Contract:
     except OSError as exc:
         raise InputError(f"{path}: cannot read contract file ({exc.strerror})") from None
     yaml_hint = path.suffix.lower() in (".yaml", ".yml")
-    data = parse_text(decode(raw, source), source, yaml_hint=yaml_hint)
+    json_only = path.suffix.lower() == ".json"
+    data = parse_text(decode(raw, source), source, yaml_hint=yaml_hint, json_only=json_only)
     return contract_from_data(data, source)
 
 

@@ -95,16 +95,24 @@ def load_file(path: Path) -> SchemaDocument:
     except OSError as exc:
         raise DocumentError(source, f"cannot read file ({exc.strerror})") from None
     yaml_hint = path.suffix.lower() in (".yaml", ".yml")
-    return load_text(decode(raw, source), source, yaml_hint=yaml_hint, path=path)
+    json_only = path.suffix.lower() == ".json"
+    return load_text(
+        decode(raw, source), source, yaml_hint=yaml_hint, json_only=json_only, path=path
+    )
 
 
 def load_text(
-    text: str, source: str, *, yaml_hint: bool = False, path: Path | None = None
+    text: str,
+    source: str,
+    *,
+    yaml_hint: bool = False,
+    json_only: bool = False,
+    path: Path | None = None,
 ) -> SchemaDocument:
     """Parse and classify a schema document from text, such as a registry version's content."""
     if not text.strip():
         raise DocumentError(source, "document is empty")
-    data = parse_text(text, source, yaml_hint=yaml_hint)
+    data = parse_text(text, source, yaml_hint=yaml_hint, json_only=json_only)
     if not isinstance(data, dict):
         raise DocumentError(
             source,

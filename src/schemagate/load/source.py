@@ -21,8 +21,11 @@ MAX_NODES = 1_000_000
 MAX_CHARS = 100_000
 
 
-def parse_text(text: str, source: str, *, yaml_hint: bool = False) -> Any:
-    """Parse JSON, falling back to YAML when the text is not JSON or `yaml_hint` is set."""
+def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bool = False) -> Any:
+    """Parse JSON, falling back to YAML when the text is not JSON or `yaml_hint` is set.
+
+    With `json_only` (a `.json` file), text that is not JSON is a JSON error, not YAML.
+    """
     if len(text) > MAX_CHARS:
         raise DocumentError(
             source,
@@ -39,7 +42,7 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False) -> Any:
                 parse_float=_finite_float(source),
             )
         except json.JSONDecodeError as exc:
-            if not yaml_hint and stripped.startswith(("{", "[")):
+            if json_only or (not yaml_hint and stripped.startswith(("{", "["))):
                 raise DocumentError(
                     source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
                 ) from None

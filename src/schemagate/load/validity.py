@@ -44,9 +44,7 @@ def check_metaschema(
         error = jsonschema.exceptions.best_match(checker.iter_errors(_tolerated(schema)))
         if error is not None:
             where = pointer + "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
-            raise DocumentError(
-                source, f"invalid schema at {where[1:] or '/'}: {_one_line(error.message)}"
-            )
+            raise DocumentError(source, f"invalid schema at {where[1:] or '/'}: {_problem(error)}")
     remember_pass("valid-documents", fingerprint)
 
 
@@ -65,6 +63,30 @@ def _tolerated(value: Any) -> Any:
     if isinstance(value, list):
         return [_tolerated(item) for item in value]
     return value
+
+
+JSON_TYPES = "array, boolean, integer, null, number, object, string"
+
+
+def _problem(error: Any) -> str:
+    """Describe a metaschema error; an unknown type name gets the list of valid ones."""
+    path = list(error.absolute_path)
+    if isinstance(error.instance, str):
+        if _is_type_keyword(path):
+            return f"{error.instance!r} is not a JSON type; use one of {JSON_TYPES}"
+        if path and isinstance(path[-1], int) and _is_type_keyword(path[:-1]):
+            return (
+                f"{error.instance!r} in the type list is not a JSON type; use one of {JSON_TYPES}"
+            )
+    return _one_line(error.message)
+
+
+def _is_type_keyword(path: list[Any]) -> bool:
+    # `properties/type` is a property named "type", not the keyword.
+    return bool(path) and path[-1] == "type" and (len(path) < 2 or path[-2] not in _NAMED)
+
+
+_NAMED = frozenset({"properties", "patternProperties", "definitions", "$defs", "dependencies"})
 
 
 def _escape(token: str) -> str:

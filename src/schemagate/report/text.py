@@ -23,7 +23,7 @@ def render_finding(finding: Finding, source: str, color: bool) -> list[str]:
     accepted = f" (accepted: {finding.accepted})" if finding.accepted else ""
     lines = [
         f"{where}: {finding.pointer or '/'}: {_label(finding.severity, color)}: "
-        f"{finding.message}{breaks}{accepted} [{finding.rule}]"
+        f"{finding.message}{_event_path(finding)}{breaks}{accepted} [{finding.rule}]"
     ]
     for witness in finding.witnesses:
         if finding.rule.startswith("contract-"):
@@ -38,6 +38,21 @@ def render_finding(finding: Finding, source: str, color: bool) -> list[str]:
             f"{witness_text(witness.instance)}"
         )
     return lines
+
+
+def _event_path(finding: Finding) -> str:
+    """Name the event member when the pointer shown is not the member's own schema.
+
+    A member that one side no longer declares is compared with what its parent object
+    accepts there, so the pointer names the parent.
+    """
+    if not finding.path or not isinstance(finding.path[-1], str):
+        return ""
+    member = finding.path[-1].replace("~", "~0").replace("/", "~1")
+    if finding.pointer.endswith(f"/{member}"):
+        return ""
+    tokens = [str(token).replace("~", "~0").replace("/", "~1") for token in finding.path]
+    return f" (at /{'/'.join(tokens)} in the event)"
 
 
 def render_diff(result: DiffResult, source: str, color: bool) -> str:

@@ -308,6 +308,9 @@ def _patterns(values: list[Any]) -> str:
 
 
 def check_annotations(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    if not _declared(old) or not _declared(new):
+        # A member compared with "any value" (an undeclared name) has nothing to annotate.
+        return
     before = _annotations(old)
     after = _annotations(new)
     if before == after:
@@ -319,6 +322,10 @@ def check_annotations(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
         old.pointer,
         new.pointer,
     )
+
+
+def _declared(shape: Shape) -> bool:
+    return bool(shape.locs) and isinstance(shape.locs[0][1], dict)
 
 
 def _annotations(shape: Shape) -> dict[str, Any]:

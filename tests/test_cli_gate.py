@@ -70,9 +70,12 @@ def test_transitive_modes_keep_their_directions() -> None:
         (["diff", "a.json", "b.json", "--format", "xml"], "invalid format 'xml'"),
         (["check", "--registry", "s3:bucket"], "invalid registry 's3:bucket'"),
         (["check", "--registry", "dir:/nonexistent/snap"], "snapshot folder not found"),
+        (["check", "--registry", f"dir:{ROOT / 'README.md'}"], "is a file, expected a snapshot"),
         (["diff", "a.json"], "Missing argument"),
         (["check", "-q"], "-q goes before the command: schemagate -q check"),
         (["contract", "verify", "--verbose"], "schemagate --verbose contract verify"),
+        (["--mode", "full", "diff", "a", "b"], "put it after the command: schemagate diff --mode"),
+        (["--strict", "check"], "put it after the command: schemagate check --strict"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

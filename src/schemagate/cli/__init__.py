@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("error: interrupted", err=True)
         return 130
     except click.exceptions.NoSuchOption as exc:
-        click.echo(f"error: {_with_placement_hint(exc)}", err=True)
+        click.echo(f"error: {_with_placement_hint(exc, args)}", err=True)
         return EXIT_USAGE
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
@@ -125,8 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _with_placement_hint(exc: click.exceptions.NoSuchOption) -> str:
-    """Return the error message, with where a verbosity option given after a command belongs."""
+def _with_placement_hint(exc: click.exceptions.NoSuchOption, args: list[str]) -> str:
+    """Return the error message, with where an option given on the wrong side belongs.
+
+    Verbosity options belong before the command, and a command's options after it.
+    """
     message = exc.format_message()
     name = exc.option_name
     letters = set(name.lstrip("-"))
@@ -134,10 +137,26 @@ def _with_placement_hint(exc: click.exceptions.NoSuchOption) -> str:
         not name.startswith("--") and bool(letters) and letters <= {"v", "q"}
     )
     path = exc.ctx.command_path.split() if exc.ctx is not None else []
-    if not verbosity or len(path) < 2:
-        return message
-    command = " ".join(path[1:])
-    return f"{message} {name} goes before the command: schemagate {name} {command} ..."
+    if verbosity and len(path) >= 2:
+        command = " ".join(path[1:])
+        return f"{message} {name} goes before the command: schemagate {name} {command} ..."
+    if len(path) == 1:
+        command_name = next((arg for arg in args if arg in COMMANDS), None)
+        if command_name is not None and _has_option(command_name, name):
+            return (
+                f"{message} {name} is an option of {command_name}; put it after the "
+                f"command: schemagate {command_name} {name} ..."
+            )
+    return message
+
+
+def _has_option(command_name: str, option: str) -> bool:
+    command = importlib.import_module(COMMANDS[command_name]).command
+    return any(
+        option in (*param.opts, *param.secondary_opts)
+        for param in command.params
+        if isinstance(param, click.Option)
+    )
 
 
 def _traceback_requested(args: list[str]) -> bool:

@@ -114,6 +114,11 @@ class SnapshotRegistry:
 
 def _read_index(root: Path) -> dict[str, Any]:
     index_path = root / INDEX_NAME
+    if root.is_file():
+        raise InputError(
+            f"dir:{root}: is a file, expected a snapshot folder; pass the folder that "
+            "`schemagate pull --out FOLDER` wrote"
+        )
     if not root.is_dir():
         raise InputError(
             f"dir:{root}: snapshot folder not found; create it with "

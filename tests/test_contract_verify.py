@@ -76,3 +76,20 @@ def test_all_versions_checks_older_ones(
         ("1", ["contract-field-unknown"]),
         ("2", []),
     ]
+
+
+def test_text_names_schema_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    registry = write_registry(tmp_path / "snapshot", {"OrderPlaced": [order_placed()]})
+    fields = [{"path": "detail.total", "type": "integer"}]
+    contract = write_contract(tmp_path / "c.json", "billing", {"OrderPlaced": fields})
+
+    code = main(["contract", "verify", str(contract), "--registry", registry])
+
+    lines = capsys.readouterr().out.splitlines()
+    problems = [line.strip() for line in lines if "contract-field-type-mismatch" in line]
+    assert code == 1
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "OrderPlaced@1: /components/schemas/OrderPlaced/properties/total: warning:"
+    )
+    assert str(contract) not in problems[0]

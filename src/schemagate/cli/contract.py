@@ -135,7 +135,7 @@ def verify(
     if output_format == "json":
         click.echo(json.dumps(verification.to_json(), indent=2, sort_keys=True))
     else:
-        click.echo(_render(verification, contract.source), nl=False)
+        click.echo(_render(verification), nl=False)
     return EXIT_OK if verification.ok else EXIT_GATE_FAILED
 
 
@@ -210,7 +210,7 @@ def _contracts_registry(
     return _registry(registry_uri, settings)
 
 
-def _render(verification: Verification, source: str) -> str:
+def _render(verification: Verification) -> str:
     from schemagate.report.text import render_finding
 
     color = use_color()
@@ -221,7 +221,9 @@ def _render(verification: Verification, source: str) -> str:
         state = "ok" if not problems else f"{len(problems)} problem(s)"
         lines.append(f"{result.selector} ({where}): {state}")
         for finding in problems:
-            lines.extend("  " + line for line in render_finding(finding, source, color))
+            # The pointer is into the registered schema, so the finding names that version
+            # rather than a line of the contract file.
+            lines.extend("  " + line for line in render_finding(finding, where, color))
     verdict = "contract verified" if verification.ok else "contract FAILED"
     lines.append(f"{verdict}: consumer {verification.consumer!r} against {verification.registry}")
     return "\n".join(lines) + "\n"

@@ -532,3 +532,26 @@ def test_empty_registry_option_rejected(capsys: pytest.CaptureFixture[str]) -> N
 
     assert code == 2
     assert "--registry" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [("127.0.0.1", True), ("::1", True), ("localhost", True), ("0.0.0.0", False), ("::", False)],
+)
+def test_non_loopback_host_detected(address: str, loopback: bool) -> None:
+    from schemagate.cli.emulator import _loopback
+
+    assert _loopback(address) is loopback
+
+
+def test_wildcard_address_printed_as_loopback_url() -> None:
+    from schemagate.emulator.server import create_server
+
+    server, _ = create_server("127.0.0.1", 0, ":memory:", 100, [])
+    try:
+        port = server.server_address[1]
+        # Only the recorded address changes; the socket stays on loopback.
+        server.server_address = ("0.0.0.0", port)
+        assert server.url == f"http://127.0.0.1:{port}"
+    finally:
+        server.server_close()

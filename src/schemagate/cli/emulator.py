@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import signal
 import sqlite3
@@ -120,6 +121,13 @@ def command(
         ) from exc
     except sqlite3.Error as exc:
         raise InputError(_database_problem(db or ":memory:", exc)) from None
+    if not _loopback(server.server_address[0]):
+        click.echo(
+            f"warning: serving on {host}, so any machine that reaches this address can read "
+            "and change the registry (the emulator has no authentication); use "
+            "--host 127.0.0.1 unless that is intended",
+            err=True,
+        )
     for name in registries:
         if store.ensure_registry(name):
             logger.info("created registry %s", name)
@@ -162,3 +170,11 @@ def _database_problem(db: str, exc: sqlite3.Error) -> str:
             "`schemagate emulator --db` run wrote"
         )
     return f"cannot open --db {db}: {exc}; check the path and its permissions"
+
+
+def _loopback(address: str | bytes | bytearray) -> bool:
+    text = address.decode() if isinstance(address, bytes | bytearray) else address
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return text == "localhost"

@@ -64,7 +64,9 @@ class EmulatorServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        host_text = host.decode() if isinstance(host, bytes) else host
+        host_text = host.decode() if isinstance(host, bytes | bytearray) else str(host)
+        # A wildcard address accepts connections but cannot be connected to.
+        host_text = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host_text, host_text)
         if ":" in host_text:
             host_text = f"[{host_text}]"
         return f"http://{host_text}:{port}"

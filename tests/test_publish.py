@@ -160,6 +160,18 @@ def test_publish_dry_run_writes_nothing(
     assert "CreateSchema" not in calls
 
 
+def test_dry_run_text_names_writes(registry: str, tmp_path: Path, capsys: Any) -> None:
+    folder = _local(tmp_path, ORDER_V2, payment=True)
+
+    code = _publish(registry, folder, "--dry-run")
+
+    out = capsys.readouterr().out
+    assert code == EXIT_OK
+    assert "would create schema PaymentCaptured (" in out
+    assert "would create a new version of OrderPlaced (" in out
+    assert f"would create 2 version(s) in eventbridge:{registry}" in out
+
+
 def test_publish_dry_run_json_consistent_for_new_schema(
     registry: str, tmp_path: Path, capsys: Any
 ) -> None:

@@ -115,8 +115,10 @@ def _render(result: PublishResult, output_format: str) -> None:
         click.echo(f"created {write.name} version {write.version} ({write.path})")
     if result.dry_run:
         for write in result.planned:
-            what = "new schema" if write.checked_version is None else "new version"
-            click.echo(f"would create {what} of {write.name} ({write.path})")
+            if write.checked_version is None:
+                click.echo(f"would create schema {write.name} ({write.path})")
+            else:
+                click.echo(f"would create a new version of {write.name} ({write.path})")
     for name in result.unchanged:
         click.echo(f"unchanged {name}")
     verb = "would create" if result.dry_run else "created"

@@ -20,7 +20,9 @@ def render_check(result: CheckResult, color: bool = False) -> str:
             annotation = annotate(finding, schema.path)
             if annotation is not None:
                 lines.append(annotation)
-        lines.append(f"{schema.name}: {schema.status.value} ({len(schema.findings)} findings)")
+        count = len(schema.findings)
+        noun = "finding" if count == 1 else "findings"
+        lines.append(f"{schema.name}: {schema.status.value} ({count} {noun})")
     if result.allowed_breaking:
         lines.append(f"breaking findings lowered to warnings: {result.allowed_breaking}")
     lines.append(verdict(result))

@@ -10,6 +10,7 @@ import pytest
 
 from schemagate.diff.engine import Side
 from schemagate.errors import DocumentError
+from schemagate.load import load_text
 from schemagate.modes import Policy
 from tests.engine_support import schema_document, strict_backward
 
@@ -92,3 +93,25 @@ def test_strict_view_shares_unedited_document() -> None:
     assert side.validator.view is side.resolver.data
     assert side.validator.is_valid({"extra": 1}) is False
     assert side.validator.is_valid({}) is True
+
+
+def test_nullable_view_copies_openapi_document() -> None:
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Order": {
+                    "type": "object",
+                    "properties": {"note": {"type": "string", "nullable": True}},
+                }
+            }
+        },
+    }
+    text = json.dumps(document)
+    side = Side.of(load_text(text, "order.json"), Policy.STRICT)
+    note = side.validator.view["components"]["schemas"]["Order"]["properties"]["note"]
+    assert note["type"] == ["string", "null"]
+    assert side.resolver.document.data == json.loads(text)
+    assert side.validator.is_valid({"note": None}) is True

@@ -120,9 +120,14 @@ def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
     modified afterwards, so sharing it is safe.
     """
     openapi = resolver.document.kind is Kind.OPENAPI3
-    schemas = _document_schemas(resolver.data, openapi)
-    if not any(_edit(schema, policy, openapi, dry_run=True) for schema in schemas):
-        return resolver.data
+    if resolver.view_edits is not None:
+        closed, nullable = resolver.view_edits
+        if not (closed and policy is Policy.TOLERANT) and not (nullable and openapi):
+            return resolver.data
+    else:
+        schemas = _document_schemas(resolver.data, openapi)
+        if not any(_edit(schema, policy, openapi, dry_run=True) for schema in schemas):
+            return resolver.data
     # A JSON round trip copies parsed documents several times faster than deepcopy.
     view: dict[str, Any] = json.loads(json.dumps(resolver.data))
     for schema in _document_schemas(view, openapi):

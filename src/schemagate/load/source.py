@@ -56,11 +56,14 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
 
 def _pairs_without_duplicates(source: str) -> Any:
     def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise DocumentError(source, f"duplicate key {key!r}; keep one of the values")
-            result[key] = value
+        # dict() runs in C; only a shorter result means a key repeated.
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise DocumentError(source, f"duplicate key {key!r}; keep one of the values")
+                seen.add(key)
         return result
 
     return build

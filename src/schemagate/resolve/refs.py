@@ -32,6 +32,11 @@ class Resolver:
         index = _index(_walk_document(document.kind, document.data))
         self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
         self._refs = index.refs
+        # Whether the document has schemas a reader's view edits; None when mounted
+        # metaschemas are part of the data, which the index did not walk.
+        self.view_edits: tuple[bool, bool] | None = (
+            None if METASCHEMA_ROOT in self.data else (index.closed, index.nullable)
+        )
         self._own_ids = _own_ids(document.data)
         self._anchor_index: dict[str, str] | None = None
         self._targets: dict[tuple[str, str], str] = {}
@@ -194,12 +199,18 @@ class Resolver:
 class _Index(NamedTuple):
     refs: list[tuple[str, Any]]
     absolute_ids: bool
+    closed: bool
+    nullable: bool
 
 
 def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
-    """Collect every `$ref` with its pointer, and whether any schema has an absolute id."""
+    """Collect every `$ref` with its pointer, and what else later passes look for.
+
+    Those are whether any schema has an absolute id, is closed to undeclared members
+    (`additionalProperties` or `unevaluatedProperties` false), or is `nullable`.
+    """
     refs = []
-    absolute_ids = False
+    absolute_ids = closed = nullable = False
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
@@ -209,7 +220,13 @@ def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
             value = schema.get(key)
             if isinstance(value, str) and "://" in value:
                 absolute_ids = True
-    return _Index(refs, absolute_ids)
+        if schema.get("additionalProperties") is False:
+            closed = True
+        if schema.get("unevaluatedProperties") is False:
+            closed = True
+        if schema.get("nullable") is True:
+            nullable = True
+    return _Index(refs, absolute_ids, closed, nullable)
 
 
 def _with_synthetic_root(document: SchemaDocument, mounted: dict[str, Any]) -> dict[str, Any]:

@@ -144,3 +144,31 @@ def test_text_report_names_the_ref(repo: Path, capsys: pytest.CaptureFixture[str
     out = capsys.readouterr().out
     assert code == 1
     assert out.startswith("Order: breaking (compared with git:main)\n")
+
+
+@pytest.fixture
+def fresh_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with a staged schema and no commit yet."""
+    folder = tmp_path / "fresh"
+    (folder / "schemas").mkdir(parents=True)
+    git(folder, "init", "-q", "-b", "main")
+    (folder / "schemas" / "Order.json").write_text(json.dumps(OLD), encoding="utf-8")
+    git(folder, "add", ".")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_first_commit_schemas_are_new(
+    fresh_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, err = check(capsys, "--against", "git:HEAD", "--allow-new", "schemas")
+    assert code == 0, err
+    assert report["schemas"][0]["status"] == "new"
+
+
+def test_first_commit_other_ref_still_missing(
+    fresh_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = check(capsys, "--against", "git:main", "schemas")
+    assert code == 2
+    assert "git ref 'main' not found" in err

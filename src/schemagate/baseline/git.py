@@ -39,7 +39,12 @@ class GitBaseline:
         self._files = dict(files)
         self._contents: dict[str, str | None] = {}
         folders = {path.resolve().parent for path in self._files.values()}
+        # Before a repository's first commit HEAD names no commit, and every file is new.
+        self._unborn: set[Path] = set()
         for folder in sorted(folders):
+            if ref == "HEAD" and _no_commits(folder):
+                self._unborn.add(folder)
+                continue
             _verify_ref(ref, folder)
 
     @property
@@ -65,7 +70,10 @@ class GitBaseline:
     def _content(self, name: str) -> str | None:
         if name not in self._contents:
             path = self._files.get(name)
-            self._contents[name] = None if path is None else _show(self.ref, path)
+            if path is None or path.resolve().parent in self._unborn:
+                self._contents[name] = None
+            else:
+                self._contents[name] = _show(self.ref, path)
         return self._contents[name]
 
 
@@ -78,6 +86,14 @@ def _git(args: list[str], folder: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
     except FileNotFoundError:
         raise InputError("git is not installed; install git or compare with a registry") from None
+
+
+def _no_commits(folder: Path) -> bool:
+    """Tell whether the repository around `folder` has no commit yet."""
+    inside = _git(["rev-parse", "--is-inside-work-tree"], folder)
+    if inside.returncode != 0:
+        return False
+    return not _git(["rev-list", "-n", "1", "--all"], folder).stdout.strip()
 
 
 def _verify_ref(ref: str, folder: Path) -> None:

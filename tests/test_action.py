@@ -197,6 +197,20 @@ def test_allow_label_turns_breaks_into_warnings(workspace: Path, tmp_path: Path)
     )
 
 
+def test_configured_fail_on_applies_without_input(workspace: Path, tmp_path: Path) -> None:
+    # Renaming an optional member is a warning (a possible rename), not an error.
+    renamed = {**OLD, "properties": {"total": OLD["properties"]["total"]}}
+    renamed["properties"]["currencyCode"] = OLD["properties"]["currency"]
+    schema = workspace / "schemas" / "Order.json"
+    schema.write_text(json.dumps(renamed, indent=2), encoding="utf-8")
+    settings = workspace / "schemagate.toml"
+    settings.write_text('registry = "dir:snapshot"\nfail-on = "warning"\n', encoding="utf-8")
+    fake = runner(workspace, tmp_path)
+    result = fake.run("check")
+    assert result.returncode == 1, result.stderr
+    assert read_outputs(fake.output_file)["ok"] == "false"
+
+
 def test_other_label_changes_nothing(workspace: Path, tmp_path: Path) -> None:
     fake = runner(workspace, tmp_path, event=pull_request_event(labels=("allow-breaking",)))
     assert fake.run("check").returncode == 1

@@ -161,6 +161,27 @@ def test_fail_on_warning_fails_on_warnings(
     assert report["blocking_count"] == 1
 
 
+@pytest.mark.parametrize(
+    ("configured", "flag", "expected"),
+    [
+        ("strict", None, "strict"),
+        ("strict", "--tolerant", "tolerant"),
+        ("tolerant", "--strict", "strict"),
+        ("tolerant", None, "tolerant"),
+    ],
+)
+def test_policy_flag_overrides_settings(
+    configured: str,
+    flag: str | None,
+    expected: str,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_config(project, f'policy = "{configured}"\n')
+    _, report, err = check(capsys, *([flag] if flag else []))
+    assert report["policy"] == expected, err
+
+
 def accepted_entry(expires: datetime.date) -> str:
     return (
         '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\n'
@@ -194,6 +215,54 @@ def test_expired_accepted_change_fails_and_says_so(
     assert [f["new_pointer"] for f in expired] == ["/properties/total", "/properties/currency"]
     assert f"expired on {yesterday}" in expired[0]["message"]
     assert all("accepted" not in f for f in findings(report))
+
+
+def test_expired_entry_of_fixed_break_is_info(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yesterday = TODAY - datetime.timedelta(days=1)
+    write_config(project, accepted_entry(yesterday))
+    fixed = {**NEW, "properties": {**NEW["properties"], "total": OLD["properties"]["total"]}}
+    (project / "schemas" / "Order.json").write_text(json.dumps(fixed), encoding="utf-8")
+    code, report, _ = check(capsys)
+    expired = {
+        f["new_pointer"]: f for f in findings(report) if f["rule"] == "accepted-change-expired"
+    }
+    assert code == 1
+    assert expired["/properties/total"]["severity"] == "info"
+    assert (
+        "matches no finding any more; remove the entry" in expired["/properties/total"]["message"]
+    )
+    assert expired["/properties/currency"]["severity"] == "error"
+
+
+def test_expired_entries_of_reverted_schema_pass(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yesterday = TODAY - datetime.timedelta(days=1)
+    write_config(project, accepted_entry(yesterday))
+    (project / "schemas" / "Order.json").write_text(json.dumps(OLD), encoding="utf-8")
+    code, report, _ = check(capsys)
+    severities = [f["severity"] for f in findings(report)]
+    assert code == 0
+    assert severities == ["info", "info"]
+
+
+def test_expired_entry_severity_configurable(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yesterday = TODAY - datetime.timedelta(days=1)
+    extra = '[severity]\n"accepted-change-expired" = "warning"\n'
+    write_config(project, extra + accepted_entry(yesterday))
+    code, report, _ = check(capsys)
+    expired = [f for f in findings(report) if f["rule"] == "accepted-change-expired"]
+    assert {f["severity"] for f in expired} == {"warning"}
+    # The breaks themselves are no longer accepted, so they still fail the gate.
+    assert code == 1
+    assert {f["rule"] for f in findings(report) if f["severity"] == "error"} == {
+        "type-changed",
+        "enum-value-removed",
+    }
 
 
 def test_accepted_change_for_other_pointer_does_not_apply(

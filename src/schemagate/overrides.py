@@ -123,6 +123,12 @@ def _severity(finding: Finding, table: Mapping[str, Severity]) -> Severity:
 
 
 def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
+    """Report the expired entries for this schema.
+
+    An entry whose break is still found fails the gate (at the configured severity of
+    `accepted-change-expired`); an entry that matches no finding any more is stale,
+    which an info finding says.
+    """
     # NOTE: an expired entry fails only a run that checks its schema, so a run over
     # other files (a pre-commit hook, say) does not report it.
     findings = []
@@ -133,13 +139,21 @@ def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
         ):
             continue
         pointer = "#" + _normal(entry.pointer)
-        message = (
-            f"the accepted change for {entry.rule} at {_normal(entry.pointer) or '/'} "
-            f"expired on {entry.expires.isoformat()}; fix the break or extend the entry "
-            f"({entry.reason})"
-        )
+        where = _normal(entry.pointer) or "/"
+        if any(entry.matches(schema, finding) for finding in schema.findings):
+            severity = overrides.severity.get("accepted-change-expired", Severity.ERROR)
+            message = (
+                f"the accepted change for {entry.rule} at {where} expired on "
+                f"{entry.expires.isoformat()}; fix the break or extend the entry ({entry.reason})"
+            )
+        else:
+            severity = Severity.INFO
+            message = (
+                f"the accepted change for {entry.rule} at {where} expired on "
+                f"{entry.expires.isoformat()} and matches no finding any more; remove the entry"
+            )
         findings.append(
-            Finding("accepted-change-expired", Severity.ERROR, frozenset(), None, pointer, message)
+            Finding("accepted-change-expired", severity, frozenset(), None, pointer, message)
         )
     return findings
 

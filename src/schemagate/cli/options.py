@@ -21,7 +21,7 @@ MODE_HELP = (
 
 
 def gate_options(function: F) -> F:
-    """Add --mode, --strict, --format and --output."""
+    """Add --mode, --strict/--tolerant, --format and --output."""
     from schemagate.cli.outputs import OUTPUT_HELP
 
     function = click.option(
@@ -35,10 +35,11 @@ def gate_options(function: F) -> F:
         help="Output format: text, json, markdown, github, sarif or junit.",
     )(function)
     function = click.option(
-        "--strict",
-        is_flag=True,
+        "--strict/--tolerant",
+        "strict",
         default=None,
-        help="Compare exact sets of instances instead of the tolerant-reader policy.",
+        help="Compare exact sets of instances, or use the tolerant-reader policy "
+        "(default: the configured policy, else tolerant).",
     )(function)
     function = click.option("--mode", "mode_name", default=None, help=MODE_HELP)(function)
     return function

@@ -118,6 +118,23 @@ def test_invalid_settings_name_file_and_key(
     assert err.startswith(f"error: {path}: {message}")
 
 
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('mode = "sideways"', "invalid mode 'sideways'"),
+        ('contracts = "weird"', "invalid contracts location 'weird'"),
+        ('version_naming = "x"', "invalid version_naming 'x'"),
+    ],
+)
+def test_invalid_setting_value_names_file(
+    line: str, words: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(project, line + "\n")
+    code, _, err = check(capsys)
+    assert code == 2
+    assert err.startswith(f"error: {path}: {words}")
+
+
 def test_unknown_key_in_pyproject_names_file(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

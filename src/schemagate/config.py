@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagate.config_schema import validate_table
-from schemagate.errors import ConfigError
+from schemagate.errors import ConfigError, InputError
 from schemagate.modes import Mode, Policy, parse_mode
 from schemagate.overrides import AcceptedChange, Overrides
 from schemagate.rules.catalogue import RULES, Severity
@@ -109,7 +109,7 @@ def load_settings(explicit: Path | None = None, start: Path | None = None) -> Se
         source=path,
         registry=_string(table, "registry", path),
         schemas=Path(_string(table, "schemas", path) or "schemas"),
-        mode=parse_mode(_string(table, "mode", path) or "full"),
+        mode=_mode(table, path),
         policy=_policy(table, path),
         names=_names(table, path),
         contracts=_string(table, "contracts", path) or "same",
@@ -120,6 +120,13 @@ def load_settings(explicit: Path | None = None, start: Path | None = None) -> Se
         severity=_severities(table, path),
         accepted=_accepted(table, path),
     )
+
+
+def _mode(table: dict[str, Any], path: Path) -> Mode:
+    try:
+        return parse_mode(_string(table, "mode", path) or "full")
+    except InputError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from schemagate.contracts.review import SchemaChange, contract_findings
 from schemagate.contracts.store import is_contract_name
 from schemagate.contracts.versions import DEFAULT_TEMPLATE, VersionNaming
 from schemagate.diff.engine import Side
+from schemagate.errors import ConfigError, InputError
 from schemagate.load.document import SchemaDocument, load_text
 from schemagate.modes import Policy
 from schemagate.registry.base import Registry
@@ -197,6 +198,16 @@ def contract_review(uri: str | None, registry: Registry, settings: Settings) -> 
     from schemagate.contracts.store import load_contracts
 
     base = Path.cwd() if uri is not None else settings.base
-    contracts = load_contracts(uri or settings.contracts, registry, base)
-    naming = VersionNaming(settings.version_naming or DEFAULT_TEMPLATE)
+    # Errors in values read from the settings file name that file.
+    where = f"{settings.source}: " if settings.source is not None else ""
+    try:
+        naming = VersionNaming(settings.version_naming or DEFAULT_TEMPLATE)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None
+    try:
+        contracts = load_contracts(uri or settings.contracts, registry, base)
+    except InputError as exc:
+        if uri is not None or not str(exc).startswith("invalid contracts location"):
+            raise
+        raise ConfigError(f"{where}{exc}") from None
     return ContractReview(tuple(contracts), naming)

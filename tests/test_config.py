@@ -234,7 +234,7 @@ def test_expired_accepted_change_fails_and_says_so(
     assert all("accepted" not in f for f in findings(report))
 
 
-def test_expired_entry_of_fixed_break_is_info(
+def test_expired_entry_of_fixed_break_is_unused(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     yesterday = TODAY - datetime.timedelta(days=1)
@@ -242,15 +242,25 @@ def test_expired_entry_of_fixed_break_is_info(
     fixed = {**NEW, "properties": {**NEW["properties"], "total": OLD["properties"]["total"]}}
     (project / "schemas" / "Order.json").write_text(json.dumps(fixed), encoding="utf-8")
     code, report, _ = check(capsys)
-    expired = {
-        f["new_pointer"]: f for f in findings(report) if f["rule"] == "accepted-change-expired"
+    entries = {
+        f["new_pointer"]: f for f in findings(report) if f["rule"].startswith("accepted-change")
     }
     assert code == 1
-    assert expired["/properties/total"]["severity"] == "info"
-    assert (
-        "matches no finding any more; remove the entry" in expired["/properties/total"]["message"]
-    )
-    assert expired["/properties/currency"]["severity"] == "error"
+    assert entries["/properties/total"]["rule"] == "accepted-change-unused"
+    assert entries["/properties/total"]["severity"] == "info"
+    assert "matches no finding" in entries["/properties/total"]["message"]
+    assert entries["/properties/currency"]["rule"] == "accepted-change-expired"
+    assert entries["/properties/currency"]["severity"] == "error"
+
+
+def test_mistyped_entry_reported_unused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    entry = accepted_entry(TODAY).replace("#/properties/total", "#/properties/totl")
+    write_config(project, entry)
+    code, report, _ = check(capsys)
+    unused = [f for f in findings(report) if f["rule"] == "accepted-change-unused"]
+    assert code == 1
+    assert [f["new_pointer"] for f in unused] == ["/properties/totl"]
+    assert unused[0]["severity"] == "info"
 
 
 def test_expired_entries_of_reverted_schema_pass(

@@ -21,6 +21,7 @@ EMITTED_ELSEWHERE = {
     "comparison-incomplete": "test_engine_bounds.py",
     "event-routing-changed": "test_cli_gate.py",
     "accepted-change-expired": "test_config.py",
+    "accepted-change-unused": "test_config.py",
     "contract-event-unknown": "test_contract_store.py",
     "contract-field-optional": "test_contract_gate.py",
     "contract-field-removed": "test_contract_gate.py",

@@ -123,38 +123,39 @@ def _severity(finding: Finding, table: Mapping[str, Severity]) -> Severity:
 
 
 def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
-    """Report the expired entries for this schema.
+    """Report this schema's entries that expired while their break is still found, or
+    that match no finding at all.
 
-    An entry whose break is still found fails the gate (at the configured severity of
-    `accepted-change-expired`); an entry that matches no finding any more is stale,
-    which an info finding says.
+    An expired entry whose break is still found fails the gate, at the configured
+    severity of `accepted-change-expired`; an entry that matches nothing, expired or
+    not, is reported at info as `accepted-change-unused`.
     """
     # NOTE: an expired entry fails only a run that checks its schema, so a run over
     # other files (a pre-commit hook, say) does not report it.
     findings = []
     for entry in overrides.accepted:
-        if entry.expires >= overrides.today or entry.schema not in (
-            schema.name,
-            _stem(schema.path),
-        ):
+        if entry.schema not in (schema.name, _stem(schema.path)):
             continue
         pointer = "#" + _normal(entry.pointer)
         where = _normal(entry.pointer) or "/"
+        expired = entry.expires < overrides.today
         if any(entry.matches(schema, finding) for finding in schema.findings):
-            severity = overrides.severity.get("accepted-change-expired", Severity.ERROR)
+            if not expired:
+                continue
+            rule = "accepted-change-expired"
             message = (
                 f"the accepted change for {entry.rule} at {where} expired on "
                 f"{entry.expires.isoformat()}; fix the break or extend the entry ({entry.reason})"
             )
         else:
-            severity = Severity.INFO
+            rule = "accepted-change-unused"
             message = (
-                f"the accepted change for {entry.rule} at {where} expired on "
-                f"{entry.expires.isoformat()} and matches no finding any more; remove the entry"
+                f"the accepted change for {entry.rule} at {where} (until "
+                f"{entry.expires.isoformat()}) matches no finding; correct its rule or pointer, "
+                "or remove it"
             )
-        findings.append(
-            Finding("accepted-change-expired", severity, frozenset(), None, pointer, message)
-        )
+        severity = overrides.severity.get(rule, get_rule(rule).severity)
+        findings.append(Finding(rule, severity, frozenset(), None, pointer, message))
     return findings
 
 

@@ -437,6 +437,14 @@ _ROWS = [
         "The break it let through was meant to be fixed or reviewed by that date.",
         "Fix the break, or extend the entry's expiry date with a new reason.",
     ),
+    _rule(
+        "accepted-change-unused",
+        INFO,
+        "An accepted-changes entry matches no finding of the schema it names.",
+        "A mistyped rule or pointer never lets its break through, and an entry whose break "
+        "was fixed or published stays behind unnoticed.",
+        "Copy the rule ID and pointer from the JSON report into the entry, or remove it.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ROWS}

@@ -123,11 +123,10 @@ def _severity(finding: Finding, table: Mapping[str, Severity]) -> Severity:
 
 
 def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
-    """Report this schema's entries that expired while their break is still found, or
-    that match no finding at all.
+    """Report this schema's expired entries whose break is still found, and its unused ones.
 
     An expired entry whose break is still found fails the gate, at the configured
-    severity of `accepted-change-expired`; an entry that matches nothing, expired or
+    severity of `accepted-change-expired`. An entry that matches nothing, expired or
     not, is reported at info as `accepted-change-unused`.
     """
     # NOTE: an expired entry fails only a run that checks its schema, so a run over

@@ -72,12 +72,15 @@ def _json(results: list[tuple[str, list[Any]]], ok: bool) -> dict[str, Any]:
 
 
 def _text(results: list[tuple[str, list[Any]]], ok: bool) -> str:
+    from schemagate.report.common import finding_line
     from schemagate.report.text import render_finding
 
     color = use_color()
     lines = []
     for path, findings in results:
-        for finding in findings:
+        # In file order, so the lines read top to bottom like an editor's problem list.
+        ordered = sorted(findings, key=lambda f: (finding_line(f, path) or 0, f.pointer))
+        for finding in ordered:
             lines.extend(render_finding(finding, path, color))
     count = sum(len(findings) for _, findings in results)
     verdict = "lint passed" if ok else "lint FAILED"

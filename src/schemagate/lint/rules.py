@@ -6,6 +6,7 @@ rule's default severity; `lint_document` applies the project's severity override
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -17,6 +18,8 @@ from schemagate.lint.settings import NAMING_STYLES, LintSettings
 from schemagate.load.document import ENVELOPE_COMPONENT, Kind, SchemaDocument
 from schemagate.modes import Policy
 from schemagate.report.model import Finding
+from schemagate.resolve.keywords import escape, walk_schemas
+from schemagate.resolve.refs import METASCHEMA_ROOT
 from schemagate.rules.catalogue import Severity, get_rule
 
 # Bounds the walk over nested properties of self-referencing schemas.
@@ -157,5 +160,60 @@ def _properties(side: Side, conj: Conj, seen: set[str], depth: int) -> Iterator[
         yield from _properties(side, side.examples.conj(shape.items), seen, depth + 1)
 
 
+# Keywords of JSON Schema drafts 4 to 2020-12 and of OpenAPI 3.0 schema objects.
+KNOWN_KEYWORDS = frozenset(
+    {
+        "$schema", "$id", "id", "$ref", "$comment", "$defs", "definitions", "$anchor",
+        "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
+        "type", "enum", "const", "format", "title", "description", "default", "examples",
+        "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
+        "contentSchema", "multipleOf", "maximum", "exclusiveMaximum", "minimum",
+        "exclusiveMinimum", "maxLength", "minLength", "pattern", "items", "additionalItems",
+        "prefixItems", "maxItems", "minItems", "uniqueItems", "contains", "maxContains",
+        "minContains", "unevaluatedItems", "properties", "patternProperties",
+        "additionalProperties", "unevaluatedProperties", "propertyNames", "maxProperties",
+        "minProperties", "required", "dependencies", "dependentRequired", "dependentSchemas",
+        "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+        "nullable", "discriminator", "xml", "externalDocs", "example",
+    }
+)  # fmt: skip
+
+
+def unknown_keywords(subject: Subject, settings: LintSettings) -> Iterator[Finding]:
+    """Flag keys of schema objects that no draft defines: validators ignore them."""
+    resolver = subject.side.resolver
+    for root_pointer, root in resolver.schema_roots():
+        if root_pointer.startswith(("#/x-schemagate", "#/" + METASCHEMA_ROOT)):
+            continue
+        for pointer, schema in walk_schemas(root, root_pointer):
+            if not isinstance(schema, dict):
+                continue
+            for key in sorted(schema):
+                if key in KNOWN_KEYWORDS or key.startswith("x-"):
+                    continue
+                yield _finding(
+                    "unknown-keyword",
+                    f"{pointer}/{escape(key)}",
+                    f"{key!r} is not a schema keyword, so validators ignore it; "
+                    f"{_keyword_hint(key)}",
+                )
+
+
+def _keyword_hint(key: str) -> str:
+    by_case = {keyword.lower(): keyword for keyword in KNOWN_KEYWORDS}
+    match = by_case.get(key.lower()) or next(
+        iter(difflib.get_close_matches(key, KNOWN_KEYWORDS, n=1, cutoff=0.8)), None
+    )
+    if match is not None:
+        return f"did you mean {match!r}?"
+    return "remove it, or prefix an extension with x-"
+
+
 Check = Callable[[Subject, LintSettings], Iterator[Finding]]
-CHECKS: tuple[Check, ...] = (idempotency_key, event_identity, detail_not_empty, property_names)
+CHECKS: tuple[Check, ...] = (
+    idempotency_key,
+    event_identity,
+    detail_not_empty,
+    property_names,
+    unknown_keywords,
+)

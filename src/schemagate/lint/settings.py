@@ -32,6 +32,7 @@ LINT_RULES = (
     "event-detail-type-missing",
     "detail-empty",
     "property-name-style",
+    "unknown-keyword",
 )
 _KEYS = frozenset({"idempotency-key", "naming", "disable"})
 

@@ -438,6 +438,14 @@ _ROWS = [
         "Fix the break, or extend the entry's expiry date with a new reason.",
     ),
     _rule(
+        "unknown-keyword",
+        W,
+        "A schema object has a key that no JSON Schema draft or OpenAPI 3.0 defines.",
+        "Validators ignore unknown keys, so a misspelt keyword such as `requried` or "
+        "`maxlength` constrains nothing.",
+        "Spell the keyword as the draft does, or prefix an extension with `x-`.",
+    ),
+    _rule(
         "accepted-change-unused",
         INFO,
         "An accepted-changes entry matches no finding of the schema it names.",

@@ -85,7 +85,10 @@ def test_check_passes_then_lists_stale_files(
     assert clean_code == 0
     assert "up to date" in clean_out
     assert stale_code == 1
-    assert "bindings/category.py: differs from the schema" in stale_out
+    assert (
+        "bindings/category.py: differs from what the schemas generate (edited, or out of date)"
+        in stale_out
+    )
     assert "notes.txt" not in stale_out
     assert Path("bindings/category.py").read_text() == "# edited\n"
 
@@ -98,7 +101,10 @@ def test_check_fails_when_registry_has_newer_version(
     code, out, _ = run(["codegen", "--registry", "dir:snap", "--out", "b", "--check"], capsys)
 
     assert code == 1
-    assert "b/aws_partner_mongodb_com_ticket_created.py: differs from the schema" in out
+    assert (
+        "b/aws_partner_mongodb_com_ticket_created.py: differs from what the schemas "
+        "generate (edited, or out of date)" in out
+    )
     assert "b/category.py: missing" in out
 
 

@@ -149,7 +149,9 @@ def compare_package(out: Path, files: dict[str, str]) -> list[Difference]:
         if not path.is_file():
             differences.append(Difference(name, "missing"))
         elif not _same(path, files[name]):
-            differences.append(Difference(name, "differs from the schema"))
+            differences.append(
+                Difference(name, "differs from what the schemas generate (edited, or out of date)")
+            )
     present = present_files(out)
     for name in sorted((owned_files(out) & present) - set(files)):
         differences.append(Difference(name, "no longer generated"))

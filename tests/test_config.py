@@ -317,6 +317,7 @@ def test_allow_breaking_lowers_errors_and_says_why(
     assert out.startswith(
         "breaking findings lowered to warnings: label schemagate:allow-breaking\n"
     )
+    assert "Order: compatible, 2 accepted break(s) (registered version 1)" in out
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,9 @@ def _schema_line(schema: SchemaResult, color: bool, registry: str) -> str:
         version = f" (compared with {registry})"
     elif schema.registered_version:
         version = f" (registered version {schema.registered_version})"
-    return f"{schema.name}: {status}{version}"
+    accepted = sum(1 for f in schema.findings if f.accepted and f.breaks)
+    let_through = f", {accepted} accepted break(s)" if accepted and schema.ok else ""
+    return f"{schema.name}: {status}{let_through}{version}"
 
 
 def render_check(result: CheckResult, color: bool) -> str:

@@ -166,6 +166,32 @@ def expected_annotations(workspace: Path, command: str) -> set[tuple[str, str, i
     }
 
 
+def inert_block(stdout: str) -> str:
+    """Return the log text printed between ::stop-commands::TOKEN and ::TOKEN::."""
+    start = re.search(r"^::stop-commands::([0-9a-f]{32})$", stdout, re.MULTILINE)
+    assert start is not None, stdout
+    end = stdout.index(f"\n::{start[1]}::", start.end())
+    return stdout[start.end() + 1 : end + 1]
+
+
+def test_report_text_cannot_issue_commands(workspace: Path, tmp_path: Path) -> None:
+    name = "total\n::warning file=evil::injected"
+    old = {**OLD, "properties": {**OLD["properties"], name: {"type": "string"}}}
+    new = {**NEW, "properties": {**NEW["properties"], name: {"type": "integer"}}}
+    write_snapshot(
+        workspace / "snapshot",
+        "orders",
+        [SchemaVersion("Order", "1", "JSONSchemaDraft4", json.dumps(old, indent=2))],
+    )
+    (workspace / "schemas" / "Order.json").write_text(json.dumps(new), encoding="utf-8")
+    fake = runner(workspace, tmp_path)
+    result = fake.run("check")
+    report = inert_block(result.stdout)
+    assert result.returncode == 1, result.stderr
+    assert not any(line.startswith("::warning file=evil") for line in result.stdout.splitlines())
+    assert "/properties/total\\n::warning file=evil::injected: error:" in report
+
+
 def test_check_step_blocks_breaking_pull_request(workspace: Path, tmp_path: Path) -> None:
     fake = runner(workspace, tmp_path)
     result = fake.run("check")
@@ -228,7 +254,7 @@ def test_inputs_reach_check_as_values(workspace: Path, tmp_path: Path) -> None:
     fake = runner(workspace, tmp_path, inputs=inputs)
     result = fake.run("check")
     assert result.returncode == 1, result.stderr
-    report = json.loads(result.stdout[: result.stdout.index("\n}\n") + 2])
+    report = json.loads(inert_block(result.stdout))
     assert report["mode"] == "forward"
     assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -18,8 +19,15 @@ from pathlib import Path
 from schemagate.ci.event import read_pull_request
 
 
-def check_arguments(environ: Mapping[str, str], report: Path, summary: Path) -> list[str]:
-    """Build the `schemagate check` argument list from the Action's inputs."""
+def check_arguments(
+    environ: Mapping[str, str], report: Path, summary: Path, log: Path
+) -> list[str]:
+    """Build the `schemagate check` argument list from the Action's inputs.
+
+    Standard output gets only the annotations, whose text the `github` format escapes.
+    The report in the requested format goes to `log`, which `main` prints with
+    workflow commands turned off.
+    """
     argv = ["check"]
     argv += [
         path for line in environ.get("SCHEMAGATE_PATHS", "").splitlines() for path in line.split()
@@ -35,9 +43,9 @@ def check_arguments(environ: Mapping[str, str], report: Path, summary: Path) -> 
         if value:
             argv += [f"{option}={value}"]
     output_format = environ.get("SCHEMAGATE_FORMAT", "").strip() or "text"
-    argv += [f"--format={output_format}"]
+    argv += ["--format=github"]
     if output_format != "github":
-        argv += ["--output=github=-"]
+        argv += [f"--output={output_format}={log}"]
     argv += [f"--output=json={report}", f"--output=markdown={summary}"]
     sarif = environ.get("SCHEMAGATE_SARIF_FILE", "").strip()
     if sarif:
@@ -65,14 +73,30 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / "report.json"
     summary = folder / "summary.md"
-    for stale in (report, summary):
+    log = folder / "report.log"
+    for stale in (report, summary, log):
         stale.unlink(missing_ok=True)
     sys.stdout.flush()
-    code = schemagate_main(check_arguments(environ, report, summary))
+    code = schemagate_main(check_arguments(environ, report, summary, log))
     sys.stdout.flush()
+    _print_inert(log)
     _append_summary(environ.get("GITHUB_STEP_SUMMARY"), summary)
     _write_outputs(environ.get("GITHUB_OUTPUT"), code, report, summary)
     return code
+
+
+def _print_inert(log: Path) -> None:
+    """Print the report with workflow commands off, so schema text cannot issue any.
+
+    A pull request controls property names, descriptions and file names, and the
+    runner treats a log line that starts with `::` as a command.
+    """
+    if not log.is_file():
+        return
+    token = secrets.token_hex(16)
+    print(f"::stop-commands::{token}")
+    print(log.read_text(encoding="utf-8"), end="")
+    print(f"::{token}::", flush=True)
 
 
 def _append_summary(target: str | None, summary: Path) -> None:

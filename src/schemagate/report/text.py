@@ -11,6 +11,24 @@ from schemagate.rules.catalogue import Severity
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
+# Characters that would end a line or steer a terminal, written as escapes instead, so
+# that names and values from a schema cannot start a line of their own in a CI log.
+_BREAKS = {
+    **{code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)},
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def one_line(text: str) -> str:
+    """Return `text` with line breaks and control characters escaped."""
+    return text.translate(_BREAKS)
+
+
 def _label(severity: Severity, color: bool) -> str:
     name = severity.value
     return click.style(name, fg=_COLORS[severity], bold=True) if color else name
@@ -21,21 +39,20 @@ def render_finding(finding: Finding, source: str, color: bool) -> list[str]:
     where = f"{source}:{line}" if line is not None else source
     breaks = f" (breaks {', '.join(sorted(finding.breaks))})" if finding.breaks else ""
     accepted = f" (accepted: {finding.accepted})" if finding.accepted else ""
-    lines = [
-        f"{where}: {finding.pointer or '/'}: {_label(finding.severity, color)}: "
-        f"{finding.message}{_event_path(finding)}{breaks}{accepted} [{finding.rule}]"
-    ]
+    head = one_line(f"{where}: {finding.pointer or '/'}: ")
+    tail = one_line(f"{finding.message}{_event_path(finding)}{breaks}{accepted}")
+    lines = [f"{head}{_label(finding.severity, color)}: {tail} [{finding.rule}]"]
     for witness in finding.witnesses:
         if finding.rule.startswith("contract-"):
             lines.append(
                 "    witness valid under the new schema that the consumer cannot read: "
-                f"{witness_text(witness.instance)}"
+                f"{one_line(witness_text(witness.instance))}"
             )
             continue
         reader = "new" if witness.direction == "backward" else "old"
         lines.append(
             f"    {witness.direction} witness, rejected by the {reader} schema: "
-            f"{witness_text(witness.instance)}"
+            f"{one_line(witness_text(witness.instance))}"
         )
     return lines
 
@@ -75,7 +92,7 @@ def _schema_line(schema: SchemaResult, color: bool, registry: str) -> str:
         version = f" (registered version {schema.registered_version})"
     accepted = sum(1 for f in schema.findings if f.accepted and f.breaks)
     let_through = f", {accepted} accepted break(s)" if accepted and schema.ok else ""
-    return f"{schema.name}: {status}{let_through}{version}"
+    return f"{one_line(schema.name)}: {status}{let_through}{one_line(version)}"
 
 
 def render_check(result: CheckResult, color: bool) -> str:

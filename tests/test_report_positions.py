@@ -79,3 +79,20 @@ def test_unparsable_file_has_no_lines(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"a": ', encoding="utf-8")
     assert locate(path, "/a") is None
+
+
+def test_yaml_merge_key_takes_mapping_line(tmp_path: Path) -> None:
+    path = tmp_path / "merged.yaml"
+    path.write_text(
+        "type: object\n"
+        "definitions:\n"
+        "  money: &money {type: integer, minimum: 0}\n"
+        "properties:\n"
+        "  shipping:\n"
+        "    <<: *money\n"
+        "    maximum: 100\n",
+        encoding="utf-8",
+    )
+    assert locate(path, "#/properties/shipping/maximum") == 7
+    # `minimum` comes from the merged anchor, so it has the line of the mapping it is in.
+    assert locate(path, "#/properties/shipping/minimum") == 6

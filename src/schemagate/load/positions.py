@@ -132,7 +132,10 @@ def _walk_yaml(node: Any, pointer: str) -> Iterator[tuple[str, int]]:
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             child = f"{pointer}/{_escape(str(key))}"
-            line, _column = node.lc.key(key)
+            # A key merged in with `<<` has no position of its own in this mapping, so
+            # it takes the mapping's line.
+            position = node.lc.data.get(key)
+            line = position[0] if position else node.lc.line
             yield child, line + 1
             yield from _walk_yaml(value, child)
     elif isinstance(node, CommentedSeq):

@@ -286,3 +286,16 @@ def test_publish_rejects_snapshot_registry(tmp_path: Path, capsys: Any) -> None:
 
     assert code == EXIT_USAGE
     assert "publish writes to an EventBridge registry" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("flag", "policy"), [("--strict", "strict"), ("--tolerant", "tolerant")])
+def test_publish_policy_flags(
+    flag: str, policy: str, registry: str, tmp_path: Path, capsys: Any
+) -> None:
+    folder = _local(tmp_path, ORDER_V2)
+
+    code = _publish(registry, folder, flag, "--dry-run", "--format", "json")
+
+    report = json.loads(capsys.readouterr().out)
+    assert code in (EXIT_OK, EXIT_GATE_FAILED)
+    assert report["gate"]["policy"] == policy

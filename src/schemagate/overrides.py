@@ -98,7 +98,7 @@ def _adjust(schema: SchemaResult, finding: Finding, overrides: Overrides) -> Fin
     accepted = finding.accepted
     for entry in overrides.accepted:
         if entry.expires >= overrides.today and entry.matches(schema, finding):
-            accepted = f"{entry.reason} (accepted until {entry.expires.isoformat()})"
+            accepted = f"{entry.reason}, until {entry.expires.isoformat()}"
             severity = max(severity, Severity.WARNING, key=lambda s: s.rank)
             break
     if accepted is None and overrides.allow_breaking and severity is Severity.ERROR:

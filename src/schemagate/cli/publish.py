@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 )
 @click.option("--mode", "mode_name", default=None, help="Compatibility mode of the gate.")
 @click.option(
-    "--strict",
-    is_flag=True,
+    "--strict/--tolerant",
+    "strict",
     default=None,
-    help="Gate with exact sets of instances instead of the tolerant-reader policy.",
+    help="Gate with exact sets of instances, or with the tolerant-reader policy "
+    "(default: the configured policy, else tolerant).",
 )
 @since_option
 @click.option(

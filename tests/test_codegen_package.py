@@ -264,3 +264,11 @@ def test_output_identical_across_hash_seeds(tmp_path: Path) -> None:
 
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 4
+
+
+def test_long_module_name_is_cut_with_hash() -> None:
+    first = module_base_name("com.example." + "x" * 290 + "@OrderPlaced")
+    second = module_base_name("com.example." + "x" * 290 + "@OrderShipped")
+    assert len(first) <= 120
+    assert first != second
+    assert first.isidentifier()

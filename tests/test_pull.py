@@ -314,3 +314,24 @@ def test_progress_bar_only_on_terminal(
     assert ("reading versions" in stderr) is drawn
     if drawn:
         assert "100%" in stderr
+
+
+def test_long_schema_name_gets_short_folder(tmp_path: Path) -> None:
+    from schemagate.registry.base import SchemaVersion
+    from schemagate.registry.snapshot import MAX_ENCODED_NAME, encode_name, write_snapshot
+
+    long_name = "com.example." + "x" * 290 + "@OrderPlaced"
+    other = "com.example." + "x" * 290 + "@OrderShipped"
+    versions = [
+        SchemaVersion(long_name, "1", "JSONSchemaDraft4", '{"type": "object"}'),
+        SchemaVersion(other, "1", "JSONSchemaDraft4", '{"type": "string"}'),
+    ]
+    write_snapshot(tmp_path / "snap", "events", versions)
+    snapshot = SnapshotRegistry(tmp_path / "snap")
+
+    assert len(encode_name(long_name)) <= MAX_ENCODED_NAME
+    assert encode_name(long_name) != encode_name(other)
+    assert [s.name for s in snapshot.list_schemas()] == sorted([long_name, other])
+    found = snapshot.get_version(other)
+    assert found is not None
+    assert found.content == '{"type": "string"}'

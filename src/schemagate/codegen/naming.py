@@ -63,6 +63,10 @@ def class_base_name(original: str) -> str:
     return name
 
 
+# Module file names stay well under the 255-byte limit of common file systems.
+MAX_MODULE_NAME = 120
+
+
 def module_base_name(original: str) -> str:
     """Turn a schema name into a snake_case module name, before collision handling."""
     spaced = _CAMEL_BOUNDARY.sub("_", original)
@@ -74,6 +78,10 @@ def module_base_name(original: str) -> str:
         name = "schema_" + name
     if name in RESERVED_MODULE_NAMES or keyword.iskeyword(name):
         name += "_schema"
+    if len(name) > MAX_MODULE_NAME:
+        # A file name must fit the file system; a hash keeps cut names apart.
+        digest = hashlib.sha256(original.encode("utf-8")).hexdigest()[:12]
+        name = f"{name[: MAX_MODULE_NAME - 13].rstrip('_')}_{digest}"
     return name
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -30,9 +31,21 @@ INDEX_NAME = "snapshot.json"
 FORMAT_VERSION = 1
 
 
+# File systems limit a name to 255 bytes; longer encodings are cut and given a hash.
+MAX_ENCODED_NAME = 150
+
+
 def encode_name(name: str) -> str:
-    """Map a schema name to one folder name; `quote` keeps it readable and reversible."""
-    return quote(name, safe="@._-")
+    """Map a schema name to one folder name, readable and unique.
+
+    `quote` keeps short names reversible. A name whose encoding is too long for a file
+    system keeps its first characters and gets a hash of the whole name.
+    """
+    encoded = quote(name, safe="@._-")
+    if len(encoded) <= MAX_ENCODED_NAME:
+        return encoded
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+    return f"{encoded[: MAX_ENCODED_NAME - 17].rstrip('%')}~{digest}"
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,15 @@ def corpus_params(name: str, pattern: str = "*.json") -> list[Any]:
     return sorted(folder.glob(pattern))
 
 
-def reader_validator(document: dict[str, Any], tolerant: bool) -> Any:
+def reader_validator(
+    document: dict[str, Any], tolerant: bool, component: str | None = None
+) -> Any:
     """Build a validator for a document's event schema, written apart from the engine.
 
     OpenAPI documents are validated as draft 4 against their `AWSEvent` component (or
-    their only component), with `nullable` mapped to a null type. The tolerant view
-    drops `additionalProperties: false`.
+    `component`, or their only component), with `nullable` mapped to a null type. With
+    `component` "*", an event is valid when any component accepts it. The tolerant
+    view drops `additionalProperties: false`.
     """
     doc = copy.deepcopy(document)
     _rewrite(doc, tolerant, openapi="openapi" in doc)
@@ -51,7 +54,11 @@ def reader_validator(document: dict[str, Any], tolerant: bool) -> Any:
         name = "AWSEvent" if "AWSEvent" in components else next(iter(components))
         if "AWSEvent" not in components and doc.get("info", {}).get("title") in components:
             name = doc["info"]["title"]
+        name = component if component not in (None, "*") else name
         root = {**doc, "$ref": "#/components/schemas/" + name.replace("/", "~1")}
+        if component == "*":
+            refs = [{"$ref": "#/components/schemas/" + n.replace("/", "~1")} for n in components]
+            root = {**doc, "anyOf": refs}
         cls = jsonschema.Draft4Validator
         return cls(root, format_checker=cls.FORMAT_CHECKER)
     cls = jsonschema.validators.validator_for(doc, default=jsonschema.Draft4Validator)
@@ -75,10 +82,11 @@ def assert_witnesses_hold(
     old: dict[str, Any], new: dict[str, Any], result: dict[str, Any], tolerant: bool = True
 ) -> int:
     """Check every witness in a JSON diff result against both documents; return the count."""
-    old_validator = reader_validator(old, tolerant)
-    new_validator = reader_validator(new, tolerant)
     count = 0
     for finding in result["findings"]:
+        component = _compared_component(old, new, finding)
+        old_validator = reader_validator(old, tolerant, component)
+        new_validator = reader_validator(new, tolerant, component)
         for witness in finding["witnesses"]:
             event = witness["instance"]
             shown = json.dumps(event)[:300]
@@ -90,6 +98,28 @@ def assert_witnesses_hold(
                 assert not old_validator.is_valid(event), f"old schema accepts {shown}"
             count += 1
     return count
+
+
+def _compared_component(
+    old: dict[str, Any], new: dict[str, Any], finding: dict[str, Any]
+) -> str | None:
+    """Name the component a finding's witnesses belong to, for documents of components.
+
+    OpenAPI documents with several components and no `AWSEvent` are compared component
+    by component. A component on one side only is checked against all of them ("*").
+    """
+    names = []
+    for document in (old, new):
+        components = document.get("components", {}).get("schemas", {})
+        if "openapi" not in document or "AWSEvent" in components or len(components) < 2:
+            return None
+        names.append(set(components))
+    pointer = finding["new_pointer"] or finding["old_pointer"] or ""
+    prefix = "/components/schemas/"
+    if not pointer.startswith(prefix):
+        return None
+    name = pointer[len(prefix) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+    return name if name in names[0] & names[1] else "*"
 
 
 def load_json(path: Path) -> Any:

@@ -22,9 +22,10 @@ from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
 from schemagate.diff.shape import Conj, Shape, effective_types, expand
-from schemagate.load.document import SchemaDocument
+from schemagate.load.document import SYNTHETIC_ROOT, SchemaDocument
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
+from schemagate.resolve.keywords import escape
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
 from schemagate.rules.checks import NODE_CHECKS
@@ -71,12 +72,14 @@ class Walk:
     budget: WorkBudget
     changes: list[Change] = field(default_factory=list)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+    # The schemas witnesses are built from: each document's root unless set.
+    roots: tuple[Conj, Conj] | None = None
 
     def compare(self, old_conj: Conj, new_conj: Conj, path: Path) -> None:
         compare(self, old_conj, new_conj, path)
 
     def scratch(self) -> Walk:
-        return Walk(self.old, self.new, self.policy, self.budget, [], set(self.seen))
+        return Walk(self.old, self.new, self.policy, self.budget, [], set(self.seen), self.roots)
 
 
 def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
@@ -231,19 +234,21 @@ def diff_documents(
     budget = WorkBudget(work_limit)
     old_side = Side.of(old, policy, budget)
     new_side = Side.of(new, policy, budget)
-    walk = Walk(old_side, new_side, policy, budget)
     stopped = False
-    try:
-        compare(walk, old_side.root(), new_side.root(), ())
-    except WorkLimitExceeded:
-        stopped = True
-    prover = Prover(old_side.validator, new_side.validator)
     findings: list[Finding] = []
-    for change in walk.changes:
+    for walk, prover, roots in _scopes(old_side, new_side, policy, budget):
         try:
-            findings.extend(_findings(walk, prover, change, mode))
+            if roots is not None:
+                compare(walk, roots[0], roots[1], ())
         except WorkLimitExceeded:
             stopped = True
+        for change in walk.changes:
+            try:
+                findings.extend(_findings(walk, prover, change, mode))
+            except WorkLimitExceeded:
+                stopped = True
+                break
+        if stopped:
             break
     if stopped:
         findings.append(_stopped_finding(old, new, mode, work_limit))
@@ -257,6 +262,63 @@ def result_of(findings: list[Finding], mode: Mode, policy: Policy) -> DiffResult
     )
     compatible = not any(f.severity is Severity.ERROR for f in ordered)
     return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=ordered)
+
+
+def _scopes(
+    old_side: Side, new_side: Side, policy: Policy, budget: WorkBudget
+) -> Iterator[tuple[Walk, Prover, tuple[Conj, Conj] | None]]:
+    """Yield the comparisons a pair of documents needs: a walk, its prover, and the
+    schemas to walk from (None when the walk's changes are already listed).
+
+    Documents whose root is the union of several components (OpenAPI without an
+    `AWSEvent`) compare each component with the one of the same name, so that another
+    component accepting the same events cannot hide a change. A component on one side
+    only is a removed or added union branch, proven against the whole documents.
+    """
+    old_doc = old_side.resolver.document
+    new_doc = new_side.resolver.document
+    synthetic = f"#/{SYNTHETIC_ROOT}"
+    whole = Prover(old_side.validator, new_side.validator)
+    if old_doc.root_pointer != synthetic or new_doc.root_pointer != synthetic:
+        yield Walk(old_side, new_side, policy, budget), whole, (old_side.root(), new_side.root())
+        return
+    old_names = old_doc.data["components"]["schemas"].keys()
+    new_names = new_doc.data["components"]["schemas"].keys()
+    for name in sorted(old_names & new_names):
+        pointer = f"#/components/schemas/{escape(name)}"
+        roots = (_component(old_side, pointer), _component(new_side, pointer))
+        walk = Walk(old_side, new_side, policy, budget, roots=roots)
+        yield walk, Prover(old_side.validator, new_side.validator, pointer, pointer), roots
+    branches = Walk(old_side, new_side, policy, budget)
+    for name in sorted(old_names - new_names):
+        branches.changes.append(_component_change(old_side, name, Direction.BACKWARD))
+    for name in sorted(new_names - old_names):
+        branches.changes.append(_component_change(new_side, name, Direction.FORWARD))
+    if branches.changes:
+        yield branches, whole, None
+
+
+def _component(side: Side, pointer: str) -> Conj:
+    return expand(side.resolver, (pointer, side.resolver.lookup(pointer)))
+
+
+def _component_change(side: Side, name: str, direction: Direction) -> Change:
+    """Describe a component present on one side only, with its example as the candidate."""
+    pointer = f"#/components/schemas/{escape(name)}"
+    try:
+        candidates: tuple[Any, ...] = (side.examples.example(_component(side, pointer)),)
+    except Unbuildable:
+        candidates = ()
+    backward = direction is Direction.BACKWARD
+    return Change(
+        "union-branch-removed" if backward else "union-branch-added",
+        f"component {name!r} removed" if backward else f"component {name!r} added",
+        pointer if backward else None,
+        None if backward else pointer,
+        suspects=frozenset({direction}),
+        backward=candidates if backward else (),
+        forward=() if backward else candidates,
+    )
 
 
 def _same_document(old: SchemaDocument, new: SchemaDocument) -> bool:
@@ -333,7 +395,10 @@ def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterato
 
 def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> Witness | None:
     side = walk.old if direction is Direction.BACKWARD else walk.new
-    root = side.root()
+    if walk.roots is None:
+        root = side.root()
+    else:
+        root = walk.roots[0] if direction is Direction.BACKWARD else walk.roots[1]
     for candidate in change.candidates(direction):
         for checked in (False, True):
             try:

@@ -176,11 +176,26 @@ def _apply_nullable(schema: dict[str, Any]) -> None:
 class Prover:
     """Check that an event is a witness: valid for one side's reader, invalid for the other's."""
 
-    def __init__(self, old: DocumentValidator, new: DocumentValidator) -> None:
+    def __init__(
+        self,
+        old: DocumentValidator,
+        new: DocumentValidator,
+        old_pointer: str | None = None,
+        new_pointer: str | None = None,
+    ) -> None:
+        # Pointers name the schemas events are checked against: each document's root
+        # by default, or one component of each when components are compared by name.
         self.old = old
         self.new = new
+        self.old_pointer = old_pointer
+        self.new_pointer = new_pointer
 
     def proves(self, direction: Direction, instance: Any) -> bool:
+        old, new = self.old, self.new
         if direction is Direction.BACKWARD:
-            return self.old.is_valid(instance) and not self.new.is_valid(instance)
-        return self.new.is_valid(instance) and not self.old.is_valid(instance)
+            return old.is_valid(instance, self.old_pointer) and not new.is_valid(
+                instance, self.new_pointer
+            )
+        return new.is_valid(instance, self.new_pointer) and not old.is_valid(
+            instance, self.old_pointer
+        )

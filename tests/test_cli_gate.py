@@ -325,6 +325,23 @@ def test_diff_reports_changed_event_routing(
     assert code == (1 if mode == "backward" else 0)
 
 
+def test_diff_reports_removed_event_routing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = ROOT / "schemas" / "OrderPlaced.json"
+    document = json.loads(old.read_text(encoding="utf-8"))
+    del document["components"]["schemas"]["AWSEvent"]["x-amazon-events-source"]
+    new = tmp_path / "OrderPlaced.json"
+    new.write_text(json.dumps(document), encoding="utf-8")
+    code, out, _ = run(["diff", str(old), str(new), "--format", "json"], capsys)
+    routing = [f for f in json.loads(out)["findings"] if f["rule"] == "event-routing-changed"]
+    assert code == 0
+    assert len(routing) == 1
+    assert routing[0]["severity"] == "info"
+    assert routing[0]["new_pointer"] is None
+    assert "x-amazon-events-source removed (was 'com.example.orders')" in routing[0]["message"]
+
+
 @pytest.mark.parametrize(
     ("against", "example"),
     [("HEAD", "git:HEAD"), ("origin/main", "git:origin/main"), ("s3:bucket", "git:REF")],

@@ -25,17 +25,28 @@ def routing_changes(old: SchemaDocument, new: SchemaDocument, mode: Mode) -> lis
     findings = []
     for key in ROUTING_KEYS:
         before, after = old_values.get(key), new_values.get(key)
-        if before is None or after is None or before == after:
+        if before == after:
             continue
+        if before is not None and after is not None:
+            message = (
+                f"{key} changed from {before!r} to {after!r}; EventBridge rules matching the "
+                "old value stop receiving these events"
+            )
+            level = severity
+        else:
+            # The events themselves keep their routing values, so a value dropped from or
+            # added to the document is advice: bindings route by it, and lint needs it.
+            change = f"removed (was {before!r})" if after is None else f"added ({after!r})"
+            message = f"{key} {change}; generated bindings route events by it"
+            level = Severity.INFO
         findings.append(
             Finding(
                 "event-routing-changed",
-                severity,
+                level,
                 frozenset(),
-                f"{old_pointer}/{key}",
-                f"{new_pointer}/{key}",
-                f"{key} changed from {before!r} to {after!r}; EventBridge rules matching the old "
-                "value stop receiving these events",
+                f"{old_pointer}/{key}" if before is not None else None,
+                f"{new_pointer}/{key}" if after is not None else None,
+                message,
             )
         )
     return findings

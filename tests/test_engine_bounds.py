@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from schemagate.diff.budget import DEFAULT_WORK_LIMIT
@@ -55,3 +56,23 @@ def test_small_pair_stays_within_bound() -> None:
     result = strict_backward(old, new)
     assert result.findings
     assert not any("comparison stopped" in f.message for f in result.findings)
+
+
+def test_component_documents_stop_within_bound() -> None:
+    from schemagate.load import load_text
+
+    def document(names: list[str]) -> str:
+        components = {
+            name: {"type": "object", "properties": {name.lower(): {"type": "string"}}}
+            for name in names
+        }
+        info = {"title": "t", "version": "1"}
+        return json.dumps(
+            {"openapi": "3.0.0", "info": info, "paths": {}, "components": {"schemas": components}}
+        )
+
+    old = load_text(document(["Alpha", "Beta", "Gamma"]), "old.json")
+    new = load_text(document(["Alpha", "Beta", "Delta"]), "new.json")
+    result = diff_documents(old, new, Mode.FULL, Policy.STRICT, work_limit=3)
+    assert "comparison-incomplete" in {f.rule for f in result.findings}
+    assert not result.compatible

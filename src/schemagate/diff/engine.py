@@ -236,7 +236,15 @@ def diff_documents(
     new_side = Side.of(new, policy, budget)
     stopped = False
     findings: list[Finding] = []
-    for walk, prover, roots in _scopes(old_side, new_side, policy, budget):
+    scopes = _scopes(old_side, new_side, policy, budget)
+    while not stopped:
+        try:
+            walk, prover, roots = next(scopes)
+        except StopIteration:
+            break
+        except WorkLimitExceeded:
+            stopped = True
+            break
         try:
             if roots is not None:
                 compare(walk, roots[0], roots[1], ())
@@ -248,8 +256,6 @@ def diff_documents(
             except WorkLimitExceeded:
                 stopped = True
                 break
-        if stopped:
-            break
     if stopped:
         findings.append(_stopped_finding(old, new, mode, work_limit))
     return result_of(findings, mode, policy)

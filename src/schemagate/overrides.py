@@ -29,8 +29,12 @@ class AcceptedChange:
     reason: str
     expires: datetime.date
 
+    def names(self, schema: SchemaResult) -> bool:
+        """Tell whether the entry is about `schema`, by registry name or file stem."""
+        return self.schema in (schema.name, _stem(schema.path))
+
     def matches(self, schema: SchemaResult, finding: Finding) -> bool:
-        if finding.rule != self.rule or self.schema not in (schema.name, _stem(schema.path)):
+        if finding.rule != self.rule or not self.names(schema):
             return False
         wanted = _normal(self.pointer)
         return wanted in (_normal(finding.new_pointer), _normal(finding.old_pointer))
@@ -137,7 +141,7 @@ def _expired(schema: SchemaResult, overrides: Overrides) -> list[Finding]:
     # other files (a pre-commit hook, say) does not report it.
     findings = []
     for entry in overrides.accepted:
-        if entry.schema not in (schema.name, _stem(schema.path)):
+        if not entry.names(schema):
             continue
         pointer = "#" + _normal(entry.pointer)
         where = _normal(entry.pointer) or "/"

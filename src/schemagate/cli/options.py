@@ -34,15 +34,20 @@ def gate_options(function: F) -> F:
         show_default=True,
         help="Output format: text, json, markdown, github, sarif or junit.",
     )(function)
-    function = click.option(
+    function = policy_option(function)
+    function = click.option("--mode", "mode_name", default=None, help=MODE_HELP)(function)
+    return function
+
+
+def policy_option(function: F) -> F:
+    """Add --strict/--tolerant, which overrides the configured policy."""
+    return click.option(
         "--strict/--tolerant",
         "strict",
         default=None,
         help="Compare exact sets of instances, or use the tolerant-reader policy "
         "(default: the configured policy, else tolerant).",
     )(function)
-    function = click.option("--mode", "mode_name", default=None, help=MODE_HELP)(function)
-    return function
 
 
 def resolve_mode(name: str | None, default: Mode) -> Mode:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from schemagate.cli.options import config_option, resolve_mode, resolve_policy, use_color
+from schemagate.cli.options import (
+    config_option,
+    policy_option,
+    resolve_mode,
+    resolve_policy,
+    use_color,
+)
 from schemagate.cli.progress import registry_read_options
 from schemagate.cli.since import since_option
 from schemagate.config import load_settings
@@ -28,13 +34,7 @@ if TYPE_CHECKING:
     help="Registry to write to: eventbridge:NAME (default: the configured registry).",
 )
 @click.option("--mode", "mode_name", default=None, help="Compatibility mode of the gate.")
-@click.option(
-    "--strict/--tolerant",
-    "strict",
-    default=None,
-    help="Gate with exact sets of instances, or with the tolerant-reader policy "
-    "(default: the configured policy, else tolerant).",
-)
+@policy_option
 @since_option
 @click.option(
     "--dry-run", is_flag=True, help="Gate and list what would be created, but write nothing."

@@ -285,6 +285,8 @@ def _scopes(
     new_doc = new_side.resolver.document
     synthetic = f"#/{SYNTHETIC_ROOT}"
     whole = Prover(old_side.validator, new_side.validator)
+    # NOTE: a document going from several components to one is still compared as a
+    # union with the other's root, so a removed component is reported at the union.
     if old_doc.root_pointer != synthetic or new_doc.root_pointer != synthetic:
         yield Walk(old_side, new_side, policy, budget), whole, (old_side.root(), new_side.root())
         return

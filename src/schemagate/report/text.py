@@ -6,6 +6,7 @@ import click
 
 from schemagate.report.common import finding_line, verdict, witness_text
 from schemagate.report.model import CheckResult, DiffResult, Finding, SchemaResult, Status
+from schemagate.resolve.keywords import escape
 from schemagate.rules.catalogue import Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -65,10 +66,9 @@ def _event_path(finding: Finding) -> str:
     """
     if not finding.path or not isinstance(finding.path[-1], str):
         return ""
-    member = finding.path[-1].replace("~", "~0").replace("/", "~1")
-    if finding.pointer.endswith(f"/{member}"):
+    if finding.pointer.endswith(f"/{escape(finding.path[-1])}"):
         return ""
-    tokens = [str(token).replace("~", "~0").replace("/", "~1") for token in finding.path]
+    tokens = [escape(str(token)) for token in finding.path]
     return f" (at /{'/'.join(tokens)} in the event)"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from schemagate.load.document import SchemaDocument
 from schemagate.modes import Mode
 from schemagate.report.model import Finding
+from schemagate.resolve.keywords import unescape
 from schemagate.rules.catalogue import Severity
 
 ROUTING_KEYS = ("x-amazon-events-source", "x-amazon-events-detail-type")
@@ -58,7 +59,7 @@ def _routing_values(document: SchemaDocument) -> tuple[str, dict[str, Any]]:
     pointer = document.root_pointer
     node: Any = document.data
     if pointer.startswith("#/components/schemas/"):
-        name = pointer.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
+        name = unescape(pointer.removeprefix("#/components/schemas/"))
         node = document.data["components"]["schemas"].get(name, {})
     if not isinstance(node, dict):
         return pointer, {}

@@ -2,12 +2,16 @@
 
 A marker is keyed by a hash of everything the check read, so a changed input never
 matches an old marker. Checks that import jsonschema use them to keep repeated runs
-fast; a cache that cannot be read or written only costs the full check.
+fast; a cache that cannot be read or written only costs the full check. Passes are
+also remembered in memory, so a process that loads one input many times looks for its
+marker once.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+_PASSED: set[tuple[str, str]] = set()
 
 
 def _marker(kind: str, fingerprint: str) -> Path:
@@ -18,14 +22,20 @@ def _marker(kind: str, fingerprint: str) -> Path:
 
 def passed_before(kind: str, fingerprint: str) -> bool:
     """Tell whether an input with this fingerprint passed the `kind` check before."""
+    if (kind, fingerprint) in _PASSED:
+        return True
     try:
-        return _marker(kind, fingerprint).is_file()
+        found = _marker(kind, fingerprint).is_file()
     except OSError:
         return False
+    if found:
+        _PASSED.add((kind, fingerprint))
+    return found
 
 
 def remember_pass(kind: str, fingerprint: str) -> None:
     """Record that an input with this fingerprint passed the `kind` check."""
+    _PASSED.add((kind, fingerprint))
     marker = _marker(kind, fingerprint)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)

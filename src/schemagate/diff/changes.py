@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,14 +11,50 @@ from schemagate.modes import Direction
 PathToken = str | int
 
 
+class Deferred:
+    """Candidate values built one at a time as they are asked for, and kept.
+
+    Checks suggest candidates for every change they find, but only the changes that
+    reach the prover use them, and the prover stops at the first that proves a break.
+    Comparisons that only count changes, as when union branches are matched, never
+    build any.
+    """
+
+    __slots__ = ("_built", "_source")
+
+    def __init__(self, source: Iterable[Any]) -> None:
+        self._source: Iterator[Any] | None = iter(source)
+        self._built: list[Any] = []
+
+    def __iter__(self) -> Iterator[Any]:
+        index = 0
+        while True:
+            if index < len(self._built):
+                yield self._built[index]
+                index += 1
+                continue
+            if self._source is None:
+                return
+            try:
+                value = next(self._source)
+            except StopIteration:
+                self._source = None
+                return
+            self._built.append(value)
+
+
+Candidates = tuple[Any, ...] | Deferred
+
+
 @dataclass(frozen=True)
 class Change:
     """One difference between the old and the new schema at one place.
 
     `backward` holds candidate values, at `path` inside an event, that the old schema
-    may accept and the new one reject; `forward` the reverse. A direction listed in
-    `suspects` with no candidate that proves it becomes an `unproven` finding, unless
-    the change is a `probe`: a speculative check reported only when a witness proves it.
+    may accept and the new one reject; `forward` the reverse; either may be Deferred.
+    A direction listed in `suspects` with no candidate that proves it becomes an
+    `unproven` finding, unless the change is a `probe`: a speculative check reported
+    only when a witness proves it.
     """
 
     rule: str
@@ -26,10 +63,10 @@ class Change:
     new_pointer: str | None
     path: tuple[PathToken, ...] = ()
     suspects: frozenset[Direction] = frozenset()
-    backward: tuple[Any, ...] = ()
-    forward: tuple[Any, ...] = ()
+    backward: Candidates = ()
+    forward: Candidates = ()
     whole_event: bool = field(default=False)
     probe: bool = False
 
-    def candidates(self, direction: Direction) -> tuple[Any, ...]:
+    def candidates(self, direction: Direction) -> Iterable[Any]:
         return self.backward if direction is Direction.BACKWARD else self.forward

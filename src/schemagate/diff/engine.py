@@ -8,15 +8,17 @@ valid for one side's reader and rejected by the other's.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from schemagate.diff.budget import DEFAULT_WORK_LIMIT, WorkBudget, WorkLimitExceeded
-from schemagate.diff.changes import Change, PathToken
+from schemagate.diff.changes import Change, Deferred, PathToken
 from schemagate.diff.examples import ExampleBuilder, Unbuildable
 from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
@@ -112,9 +114,9 @@ def _with_enum_candidates(change: Change, old: Shape, new: Shape, path: Path) ->
     backward = change.backward
     forward = change.forward
     if Direction.BACKWARD in change.suspects and old.enum is not None:
-        backward += tuple(old.enum[:MAX_ENUM_CANDIDATES])
+        backward = Deferred(itertools.chain(backward, old.enum[:MAX_ENUM_CANDIDATES]))
     if Direction.FORWARD in change.suspects and new.enum is not None:
-        forward += tuple(new.enum[:MAX_ENUM_CANDIDATES])
+        forward = Deferred(itertools.chain(forward, new.enum[:MAX_ENUM_CANDIDATES]))
     return dataclasses.replace(change, path=path, backward=backward, forward=forward)
 
 
@@ -134,17 +136,14 @@ def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:
 def _same_json(old: Any, new: Any) -> bool:
     """Tell whether two values are the same JSON with no `$ref` key anywhere in them.
 
-    Python's `==` is true for 1, 1.0 and True alike, so types are compared too.
+    Python's `==` is true for 1, 1.0 and True alike, so equal values are also compared
+    by `repr`, which distinguishes them. A `repr` containing `'$ref'` anywhere, or listing
+    keys in another order, counts as different: the walk then compares the two in full.
     """
-    if type(old) is not type(new):
+    if old != new:
         return False
-    if isinstance(old, dict):
-        if "$ref" in old or old.keys() != new.keys():
-            return False
-        return all(_same_json(value, new[key]) for key, value in old.items())
-    if isinstance(old, list):
-        return len(old) == len(new) and all(map(_same_json, old, new))
-    return bool(old == new)
+    text = repr(old)
+    return "'$ref'" not in text and text == repr(new)
 
 
 def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
@@ -188,10 +187,7 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
     pointer = alt[0][0]
     backward = direction is Direction.BACKWARD
     side = walk.old if backward else walk.new
-    try:
-        candidates: tuple[Any, ...] = (side.examples.example(alt),)
-    except Unbuildable:
-        candidates = ()
+    candidates = Deferred(_examples_of(side, alt))
     rule = "union-branch-removed" if backward else "union-branch-added"
     message = (
         "alternative no longer accepted by any new branch"
@@ -210,6 +206,11 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
             forward=() if backward else candidates,
         )
     )
+
+
+def _examples_of(side: Side, conj: Conj) -> Iterator[Any]:
+    with contextlib.suppress(Unbuildable):
+        yield side.examples.example(conj)
 
 
 def diff_documents(
@@ -313,10 +314,7 @@ def _component(side: Side, pointer: str) -> Conj:
 def _component_change(side: Side, name: str, direction: Direction) -> Change:
     """Describe a component present on one side only, with its example as the candidate."""
     pointer = f"#/components/schemas/{escape(name)}"
-    try:
-        candidates: tuple[Any, ...] = (side.examples.example(_component(side, pointer)),)
-    except Unbuildable:
-        candidates = ()
+    candidates = Deferred(_examples_of(side, _component(side, pointer)))
     backward = direction is Direction.BACKWARD
     return Change(
         "union-branch-removed" if backward else "union-branch-added",

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from schemagate.diff.changes import Change
+from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
 from schemagate.resolve.keywords import ANNOTATIONS
@@ -52,8 +52,8 @@ def check_types(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Itera
         old.pointer,
         new.pointer,
         suspects=suspects(bool(lost), bool(gained)),
-        backward=tuple(_typed_examples(old_side, old, lost)),
-        forward=tuple(_typed_examples(new_side, new, gained)),
+        backward=Deferred(_typed_examples(old_side, old, lost)),
+        forward=Deferred(_typed_examples(new_side, new, gained)),
     )
 
 
@@ -120,7 +120,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             old.pointer,
             new.where("enum"),
             suspects=suspects(True, False),
-            backward=tuple(_outside(old_side, old, new.enum)),
+            backward=Deferred(_outside(old_side, old, new.enum)),
         )
     elif old.enum is not None:
         yield Change(
@@ -129,7 +129,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
             old.where("enum"),
             new.pointer,
             suspects=suspects(False, True),
-            forward=tuple(_outside(new_side, new, old.enum)),
+            forward=Deferred(_outside(new_side, new, old.enum)),
         )
 
 
@@ -276,8 +276,8 @@ def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iter
         old.where("format"),
         new.where("format"),
         suspects=suspects(backward, forward),
-        backward=tuple(_with_example(old_side, old, samples)) if backward else (),
-        forward=tuple(_with_example(new_side, new, samples)) if forward else (),
+        backward=Deferred(_with_example(old_side, old, samples)) if backward else (),
+        forward=Deferred(_with_example(new_side, new, samples)) if forward else (),
     )
 
 
@@ -298,8 +298,8 @@ def check_pattern(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Ite
         old.where("pattern"),
         new.where("pattern"),
         suspects=suspects(bool(after), bool(before)),
-        backward=tuple(_with_example(old_side, old, samples)) if after else (),
-        forward=tuple(_with_example(new_side, new, samples)) if before else (),
+        backward=Deferred(_with_example(old_side, old, samples)) if after else (),
+        forward=Deferred(_with_example(new_side, new, samples)) if before else (),
     )
 
 
@@ -364,8 +364,8 @@ def check_other_keywords(
         old.pointer,
         new.pointer,
         suspects=suspects(True, True),
-        backward=tuple(_few(old_side, old)),
-        forward=tuple(_few(new_side, new)),
+        backward=Deferred(_few(old_side, old)),
+        forward=Deferred(_few(new_side, new)),
     )
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from schemagate.diff.changes import Change
+from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Loc, Shape
 from schemagate.modes import Direction
@@ -86,8 +86,8 @@ def check_property_count(
         old.pointer,
         new.pointer,
         suspects=frozenset(d for d, c in ((BACKWARD, backward), (FORWARD, forward)) if c),
-        backward=tuple(_sized_objects(old_side, old, backward)),
-        forward=tuple(_sized_objects(new_side, new, forward)),
+        backward=Deferred(_sized_objects(old_side, old, backward)),
+        forward=Deferred(_sized_objects(new_side, new, forward)),
     )
 
 
@@ -130,8 +130,8 @@ def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         old.where(keyword),
         new.where(keyword),
         suspects=BOTH,
-        backward=tuple(_triggered(old_side, old, changed, after)),
-        forward=tuple(_triggered(new_side, new, changed, before)),
+        backward=Deferred(_triggered(old_side, old, changed, after)),
+        forward=Deferred(_triggered(new_side, new, changed, before)),
     )
 
 
@@ -163,8 +163,8 @@ def check_pattern_properties(
         old.where("patternProperties"),
         new.where("patternProperties"),
         suspects=BOTH,
-        backward=tuple(_matching_members(old_side, old, patterns)),
-        forward=tuple(_matching_members(new_side, new, patterns)),
+        backward=Deferred(_matching_members(old_side, old, patterns)),
+        forward=Deferred(_matching_members(new_side, new, patterns)),
     )
 
 
@@ -219,8 +219,8 @@ def check_tuple_items(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
         old.pointer,
         new.pointer,
         suspects=BOTH,
-        backward=tuple(_arrays(old_side, before, length)),
-        forward=tuple(_arrays(new_side, after, length)),
+        backward=Deferred(_arrays(old_side, before, length)),
+        forward=Deferred(_arrays(new_side, after, length)),
     )
 
 
@@ -254,8 +254,8 @@ def check_not(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterato
         old.where("not"),
         new.where("not"),
         suspects=BOTH,
-        backward=tuple(_negated(old_side, old, new_side, new)),
-        forward=tuple(_negated(new_side, new, old_side, old)),
+        backward=Deferred(_negated(old_side, old, new_side, new)),
+        forward=Deferred(_negated(new_side, new, old_side, old)),
     )
 
 

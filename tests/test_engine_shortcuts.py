@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from schemagate.diff.changes import Deferred
 from schemagate.diff.engine import Side
 from schemagate.errors import DocumentError
 from schemagate.load import load_text
 from schemagate.modes import Policy
+from schemagate.resolve.refs import Resolver
 from tests.engine_support import schema_document, strict_backward
 
 
@@ -115,3 +117,60 @@ def test_nullable_view_copies_openapi_document() -> None:
     assert note["type"] == ["string", "null"]
     assert side.resolver.document.data == json.loads(text)
     assert side.validator.is_valid({"note": None}) is True
+
+
+def test_member_with_reordered_keys_unchanged() -> None:
+    old = wide({"type": "string", "maxLength": 5})
+    new = wide({"maxLength": 5, "type": "string"})
+    result = strict_backward(old, new)
+    assert result.compatible
+    assert result.findings == []
+
+
+def test_members_sharing_schema_get_own_values() -> None:
+    shared = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+    old = {
+        "type": "object",
+        "properties": {"a": shared, "b": copy.deepcopy(shared), "c": {"type": "string"}},
+        "required": ["a", "b", "c"],
+    }
+    new = copy.deepcopy(old)
+    new["properties"]["c"] = {"type": "integer"}
+    result = strict_backward(old, new)
+    event = result.findings[0].witnesses[0].instance
+    assert event["a"] == event["b"] == ["x"]
+    assert event["a"] is not event["b"]
+
+
+def test_self_contained_excludes_reference_holders() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "plain": {"type": "string"},
+            "linked": {"type": "array", "items": {"$ref": "#/definitions/id"}},
+        },
+        "definitions": {"id": {"type": "integer"}},
+    }
+    resolver = Resolver(schema_document(schema, "refs.json"))
+    assert resolver.self_contained("#/properties/plain")
+    assert resolver.self_contained("#/definitions/id")
+    assert not resolver.self_contained("#/properties/linked")
+    assert not resolver.self_contained("#/properties/linked/items")
+    assert not resolver.self_contained("#")
+
+
+def test_deferred_builds_values_on_demand() -> None:
+    built = []
+
+    def source() -> Any:
+        for value in (1, 2, 3):
+            built.append(value)
+            yield value
+
+    deferred = Deferred(source())
+    assert built == []
+    assert next(iter(deferred)) == 1
+    assert built == [1]
+    assert list(deferred) == [1, 2, 3]
+    assert list(deferred) == [1, 2, 3]
+    assert built == [1, 2, 3]

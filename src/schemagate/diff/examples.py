@@ -294,13 +294,32 @@ class ExampleBuilder:
     def _first_candidate(self, conj: Conj, depth: int) -> Any:
         if not conj:
             return "text"
-        key = _conj_key(conj)
+        key = self._content_key(conj, depth) or _conj_key(conj)
         if key not in self._unchecked:
             self._unchecked[key] = next(iter(self.candidates(conj, depth + 1)), _MISSING)
         found = self._unchecked[key]
         if found is _MISSING:
             raise Unbuildable(conj[0][0])
         return copy.deepcopy(found)
+
+    def _content_key(self, conj: Conj, depth: int) -> tuple[Any, ...] | None:
+        """Key a single schema without references by its text, or return None.
+
+        Members of an object often share one schema text (`{"type": "string"}`), and
+        such a schema's first candidate depends on nothing else, so it is built once.
+        `repr` distinguishes 1, 1.0 and True, which `==` does not. The depth is part of
+        the key because recursion stops at MAX_DEPTH.
+        """
+        if len(conj) != 1:
+            return None
+        pointer, schema = conj[0]
+        if (
+            not isinstance(schema, dict)
+            or pointer == self.resolver.document.root_pointer
+            or not self.resolver.self_contained(pointer)
+        ):
+            return None
+        return ("text", repr(schema), depth)
 
     def _quiet_example(self, conj: Conj, depth: int) -> Any:
         if not conj:

@@ -4,6 +4,7 @@ the draft 4, 6 and 7 metaschemas, which jsonschema ships and which are mounted l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin
@@ -45,6 +46,29 @@ class Resolver:
         self._scope_index: tuple[dict[str, str], dict[str, str]] | None = (
             None if index.absolute_ids or METASCHEMA_ROOT in self.data else ({}, {})
         )
+
+    @functools.cached_property
+    def _ref_holders(self) -> frozenset[str]:
+        holders = set()
+        for where, _ in self._refs:
+            pointer = where
+            while pointer not in holders:
+                holders.add(pointer)
+                pointer = pointer.rpartition("/")[0]
+                if not pointer:
+                    break
+        return frozenset(holders)
+
+    def self_contained(self, pointer: str) -> bool:
+        """Tell whether the schema at `pointer` has no `$ref` in it, so that its meaning
+        depends on its own text alone.
+
+        Pointers into the synthetic root or mounted metaschemas, which the index does not
+        walk, are never self-contained.
+        """
+        if pointer.startswith((f"#/{METASCHEMA_ROOT}", f"#/{SYNTHETIC_ROOT}")):
+            return False
+        return pointer not in self._ref_holders
 
     @property
     def embeds_resources(self) -> bool:

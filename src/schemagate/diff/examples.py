@@ -8,6 +8,7 @@ schema sends under the tolerant policy.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import math
 import random
@@ -62,12 +63,16 @@ class ExampleBuilder:
         self.resolver = resolver
         self.validator = validator
         self.budget = budget or WorkBudget()
-        self.random = random.Random(0)
         self._envelope = _envelope_values(resolver)
         self._examples: dict[tuple[Any, str | None], Any] = {}
         # First candidates, unvalidated, for objects whose members are checked together.
         self._unchecked: dict[tuple[Any, ...], Any] = {}
         self._shapes: dict[tuple[tuple[str, int], ...], tuple[Conj, Shape]] = {}
+
+    @functools.cached_property
+    def random(self) -> random.Random:
+        # Seeded once per document, so the same pair always gets the same witnesses.
+        return random.Random(0)
 
     def shape(self, conj: Conj) -> Shape:
         """Return the merged constraints of `conj`, built once per conjunction.

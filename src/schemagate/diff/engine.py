@@ -413,4 +413,8 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
                 continue
             if prover.proves(direction, event):
                 return Witness(direction, event)
+            if prover.source_accepts(direction, event):
+                # A valid event that both sides accept: rebuilding it from checked
+                # members only makes another valid event, so try the next candidate.
+                break
     return None

@@ -192,11 +192,18 @@ class Prover:
         self.new_pointer = new_pointer
 
     def proves(self, direction: Direction, instance: Any) -> bool:
-        old, new = self.old, self.new
-        if direction is Direction.BACKWARD:
-            return old.is_valid(instance, self.old_pointer) and not new.is_valid(
-                instance, self.new_pointer
-            )
-        return new.is_valid(instance, self.new_pointer) and not old.is_valid(
-            instance, self.old_pointer
+        return self.source_accepts(direction, instance) and not self._target_accepts(
+            direction, instance
         )
+
+    def source_accepts(self, direction: Direction, instance: Any) -> bool:
+        """Tell whether the side a witness in `direction` comes from accepts `instance`:
+        the old side for backward, the new side for forward."""
+        if direction is Direction.BACKWARD:
+            return self.old.is_valid(instance, self.old_pointer)
+        return self.new.is_valid(instance, self.new_pointer)
+
+    def _target_accepts(self, direction: Direction, instance: Any) -> bool:
+        if direction is Direction.BACKWARD:
+            return self.new.is_valid(instance, self.new_pointer)
+        return self.old.is_valid(instance, self.old_pointer)

@@ -227,6 +227,21 @@ _ROWS = [
         "Keep the old dependency, or make the dependent property optional on both sides.",
     ),
     _rule(
+        "property-names-changed",
+        E,
+        "`propertyNames` changed (draft 6 on).",
+        "An object with a member name that one rule accepts and the other rejects is valid "
+        "under one schema only.",
+        "Keep the old name rule, or widen it so that it accepts every name the old one did.",
+    ),
+    _rule(
+        "conditional-changed",
+        E,
+        "`if`, `then` or `else` changed (draft 7 on).",
+        "An object that selects a branch is checked against other constraints than before.",
+        "Keep the old conditional, or make each branch accept every object it accepted before.",
+    ),
+    _rule(
         "pattern-properties-changed",
         E,
         "`patternProperties` gained, lost or changed a pattern or its schema.",

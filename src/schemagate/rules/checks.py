@@ -344,10 +344,6 @@ def _annotations(shape: Shape) -> dict[str, Any]:
 # side's examples, proven or reported as unproven.
 GENERIC_KEYWORDS = (
     "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
     "unevaluatedItems",
 )
 
@@ -393,6 +389,8 @@ NODE_CHECKS: tuple[NodeCheck, ...] = (
     check_pattern,
     structure.check_property_count,
     structure.check_dependencies,
+    structure.check_conditional,
+    structure.check_property_names,
     structure.check_pattern_properties,
     structure.check_tuple_items,
     structure.check_not,

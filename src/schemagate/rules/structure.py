@@ -1,5 +1,5 @@
 """Keyword checks for object and array structure: property counts, dependencies,
-pattern properties, tuple items and `not`.
+conditionals, property names, pattern properties, tuple items and `not`.
 
 Like the checks in `rules.checks`, each one reports a change and proposes candidate
 values; the engine proves them against both whole documents.
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Loc, Shape
-from schemagate.modes import Direction
+from schemagate.load.document import Dialect
+from schemagate.modes import Direction, Policy
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -148,6 +149,229 @@ def _triggered(
         yield value
         for extra in PLAIN_VALUES[:3]:
             yield {**value, name: extra}
+
+
+# Drafts that define `propertyNames` (6 on) and `if`/`then`/`else` (7 on). Earlier
+# drafts and OpenAPI 3.0 ignore them, so a change to them changes nothing there.
+PROPERTY_NAMES_DIALECTS = frozenset(
+    {Dialect.DRAFT6, Dialect.DRAFT7, Dialect.DRAFT2019, Dialect.DRAFT2020}
+)
+CONDITIONAL_DIALECTS = frozenset({Dialect.DRAFT7, Dialect.DRAFT2019, Dialect.DRAFT2020})
+CONDITIONAL_KEYWORDS = ("if", "then", "else")
+# Member names tried against a changed `propertyNames`: short, long, cased, digits,
+# separators and a name of a generated member.
+NAME_SAMPLES = ("x", "X", "a1", "1", "_x", "a-b", "a.b", "a b", "extraMember", "")
+# Bounds the objects tried for one changed conditional.
+MAX_CONDITIONAL_CANDIDATES = 48
+# Marks an edit that sets a member to its own example value.
+_EXAMPLE = object()
+
+
+def check_property_names(
+    old_side: Side, new_side: Side, old: Shape, new: Shape
+) -> Iterator[Change]:
+    if old_side.resolver.document.dialect not in PROPERTY_NAMES_DIALECTS:
+        return
+    before, after = old.all("propertyNames"), new.all("propertyNames")
+    if before == after:
+        return
+    yield Change(
+        "property-names-changed",
+        _changed_words(old, new, ("propertyNames",)),
+        old.where("propertyNames"),
+        new.where("propertyNames"),
+        suspects=_suspects_of(old, new, ("propertyNames",)),
+        backward=Deferred(_named_members(old_side, old, new)),
+        forward=Deferred(_named_members(new_side, new, old)),
+    )
+
+
+def _changed_words(old: Shape, new: Shape, changed: tuple[str, ...]) -> str:
+    """Describe each changed keyword as added, removed or changed."""
+    words = []
+    for keyword in changed:
+        if not old.all(keyword):
+            words.append(f"{keyword} added")
+        elif not new.all(keyword):
+            words.append(f"{keyword} removed")
+        else:
+            words.append(f"{keyword} changed")
+    return ", ".join(words)
+
+
+def _suspects_of(old: Shape, new: Shape, changed: tuple[str, ...]) -> frozenset[Direction]:
+    """Return the directions a change to restricting keywords may break.
+
+    Adding keywords that only restrict can only reject old events, and removing them
+    can only accept events the old schema rejected.
+    """
+    if not any(old.all(k) for k in changed):
+        return frozenset({BACKWARD})
+    if not any(new.all(k) for k in changed):
+        return frozenset({FORWARD})
+    return BOTH
+
+
+def _named_members(side: Side, shape: Shape, other: Shape) -> Iterator[dict[str, Any]]:
+    """Yield objects of `shape`, each with one more member, named to test `propertyNames`.
+
+    Declared names come first. Other names are tried only under the strict policy,
+    because a tolerant producer sends declared members only.
+    """
+    base = _base_object(side, shape)
+    yield base
+    names = sorted(shape.properties)
+    if side.validator.policy is Policy.STRICT:
+        names += [*NAME_SAMPLES, *_names_past_bounds(other), *_name_examples(side, shape)]
+    for name in dict.fromkeys(names):
+        if name not in base:
+            yield {**base, name: _member_value(side, shape, name)}
+
+
+def _names_past_bounds(shape: Shape) -> list[str]:
+    """Return names just outside the length bounds of `shape`'s `propertyNames`."""
+    names = []
+    for rule in shape.all("propertyNames"):
+        if not isinstance(rule, dict):
+            continue
+        longest = _count(rule.get("maxLength"))
+        if longest is not None:
+            names.append("x" * (longest + 1))
+        shortest = _count(rule.get("minLength"))
+        if shortest:
+            names.append("x" * (shortest - 1))
+    return names
+
+
+def _count(value: Any) -> int | None:
+    """Return a length bound small enough to build a string of, or None."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1000:
+        return value
+    return None
+
+
+def _name_examples(side: Side, shape: Shape) -> list[str]:
+    """Return a few names `shape`'s own `propertyNames` accepts."""
+    names: list[str] = []
+    for where, rule in shape.keywords.get("propertyNames", []):
+        if isinstance(rule, bool):
+            continue
+        conj = side.examples.conj([(where, rule)])
+        values = itertools.islice(side.examples.candidates(conj), 8)
+        names += [v for v in values if isinstance(v, str) and side.examples.valid(conj, v)]
+    return names
+
+
+def check_conditional(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    if old_side.resolver.document.dialect not in CONDITIONAL_DIALECTS:
+        return
+    changed = tuple(k for k in CONDITIONAL_KEYWORDS if old.all(k) != new.all(k))
+    if not changed:
+        return
+    keyword = changed[0]
+    yield Change(
+        "conditional-changed",
+        _changed_words(old, new, changed),
+        old.where(keyword),
+        new.where(keyword),
+        suspects=_suspects_of(old, new, changed),
+        backward=Deferred(_conditioned(old_side, old, new)),
+        forward=Deferred(_conditioned(new_side, new, old)),
+    )
+
+
+def _conditioned(side: Side, shape: Shape, other: Shape) -> Iterator[dict[str, Any]]:
+    """Yield objects of `shape` that select each branch of either side's conditionals.
+
+    A member that an `if` on either side constrains takes each `const` and `enum`
+    value listed there. Then a member that a `then` or `else` constrains takes values
+    at and past each bound listed there, so that one side's branch accepts the object
+    and the other's rejects it. Under the tolerant policy only declared members are set.
+    """
+    base = _base_object(side, shape)
+    # A tolerant producer sends declared members only.
+    allowed = _declared if side.validator.policy is Policy.TOLERANT else _any_name
+    variants = [base]
+    for trigger, values in _trigger_values(shape, other).items():
+        if allowed(shape, trigger):
+            variants += [{**base, trigger: value} for value in values]
+    branch_values = [
+        (n, v)
+        for n, values in _branch_values(shape, other).items()
+        if allowed(shape, n)
+        for v in values
+    ]
+    tried = 0
+    for variant in variants:
+        # Each variant as it is, with one branch member set, or with one optional member.
+        edits: list[tuple[str | None, Any]] = [(None, _EXAMPLE), *branch_values]
+        edits += [(n, _EXAMPLE) for n in sorted(shape.properties) if n not in variant]
+        for member, value in edits:
+            if tried >= MAX_CONDITIONAL_CANDIDATES:
+                return
+            tried += 1
+            if member is None:
+                yield variant
+            elif value is _EXAMPLE:
+                yield {**variant, member: _member_value(side, shape, member)}
+            else:
+                yield {**variant, member: value}
+
+
+def _declared(shape: Shape, name: str) -> bool:
+    return name in shape.properties
+
+
+def _any_name(shape: Shape, name: str) -> bool:
+    return True
+
+
+def _trigger_values(*shapes: Shape) -> dict[str, list[Any]]:
+    """Map each member an `if` constrains to the `const` and `enum` values it lists."""
+    found: dict[str, list[Any]] = {}
+    for shape in shapes:
+        for name, rule in _branch_members(shape, ("if",)):
+            values = found.setdefault(name, [])
+            if "const" in rule:
+                values.append(rule["const"])
+            if isinstance(rule.get("enum"), list):
+                values.extend(rule["enum"])
+    return found
+
+
+def _branch_values(*shapes: Shape) -> dict[str, list[Any]]:
+    """Map each member a `then` or `else` constrains to values at and past its bounds."""
+    found: dict[str, list[Any]] = {}
+    for shape in shapes:
+        for name, rule in _branch_members(shape, ("then", "else")):
+            values = found.setdefault(name, [])
+            for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                bound = rule.get(keyword)
+                if isinstance(bound, int | float) and not isinstance(bound, bool):
+                    values += [bound - 1, bound, bound + 1]
+            for keyword in ("minLength", "maxLength"):
+                length = _count(rule.get(keyword))
+                if length is not None:
+                    values += ["x" * n for n in (length - 1, length, length + 1) if n >= 0]
+            if "const" in rule:
+                values.append(rule["const"])
+            if isinstance(rule.get("enum"), list):
+                values.extend(rule["enum"])
+    return found
+
+
+def _branch_members(
+    shape: Shape, keywords: tuple[str, ...]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (name, schema) for each member the given conditional keywords constrain."""
+    for keyword in keywords:
+        for branch in shape.all(keyword):
+            members = branch.get("properties") if isinstance(branch, dict) else None
+            if not isinstance(members, dict):
+                continue
+            for name, rule in members.items():
+                if isinstance(rule, dict):
+                    yield name, rule
 
 
 def check_pattern_properties(

@@ -19,7 +19,7 @@ from typing import Any
 
 from schemagate.diff.budget import DEFAULT_WORK_LIMIT, WorkBudget, WorkLimitExceeded
 from schemagate.diff.changes import Change, Deferred, PathToken
-from schemagate.diff.examples import ExampleBuilder, Unbuildable
+from schemagate.diff.examples import ExampleBuilder, Unbuildable, conj_key
 from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
@@ -73,7 +73,7 @@ class Walk:
     policy: Policy
     budget: WorkBudget
     changes: list[Change] = field(default_factory=list)
-    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+    seen: set[tuple[tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=set)
     # The schemas witnesses are built from: each document's root unless set.
     roots: tuple[Conj, Conj] | None = None
 
@@ -86,7 +86,9 @@ class Walk:
 
 def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
     """Compare two conjunctions at one instance path, recording changes in `walk`."""
-    key = (tuple(p for p, _ in old_conj), tuple(p for p, _ in new_conj))
+    # Keyed by pointers and each location's keys: the walk places "anything" (True)
+    # and copies stripped of their unions at real pointers, which differ from the node.
+    key = (conj_key(old_conj), conj_key(new_conj))
     if key in walk.seen:
         return
     walk.seen.add(key)
@@ -263,9 +265,27 @@ def diff_documents(
 
 
 def result_of(findings: list[Finding], mode: Mode, policy: Policy) -> DiffResult:
-    """Return a result with `findings` in report order, compatible when none is an error."""
+    """Return a result with `findings` in report order, compatible when none is an error.
+
+    A recursive schema reaches one schema position again deeper in the event. A note
+    without a witness repeated there is dropped, keeping the one at the shortest path.
+    """
+    kept: list[Finding] = []
+    shortest: dict[tuple[Any, ...], int] = {}
+    for finding in findings:
+        if finding.witnesses:
+            kept.append(finding)
+            continue
+        key: tuple[Any, ...] = (finding.rule, finding.severity, finding.message)
+        key += (finding.old_pointer, finding.new_pointer)
+        if key not in shortest:
+            shortest[key] = len(kept)
+            kept.append(finding)
+        elif len(finding.path) < len(kept[shortest[key]].path):
+            kept[shortest[key]] = finding
     ordered = sorted(
-        findings, key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule)
+        kept,
+        key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule),
     )
     compatible = not any(f.severity is Severity.ERROR for f in ordered)
     return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=ordered)

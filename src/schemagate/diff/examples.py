@@ -115,7 +115,7 @@ class ExampleBuilder:
         Results are memoised per conjunction, so building several witnesses in one
         document validates each member example once. Callers get a deep copy.
         """
-        key = (_conj_key(conj), only_type)
+        key = (conj_key(conj), only_type)
         if key in self._examples:
             found = self._examples[key]
             if isinstance(found, Unbuildable):
@@ -299,7 +299,7 @@ class ExampleBuilder:
     def _first_candidate(self, conj: Conj, depth: int) -> Any:
         if not conj:
             return "text"
-        key = self._content_key(conj, depth) or _conj_key(conj)
+        key = self._content_key(conj, depth) or conj_key(conj)
         if key not in self._unchecked:
             self._unchecked[key] = next(iter(self.candidates(conj, depth + 1)), _MISSING)
         found = self._unchecked[key]
@@ -357,7 +357,7 @@ class ExampleBuilder:
                 return
 
 
-def _conj_key(conj: Conj) -> tuple[Any, ...]:
+def conj_key(conj: Conj) -> tuple[Any, ...]:
     """Identify a conjunction by its pointers and the keys of each location.
 
     The walk puts booleans ("anything", "nothing") and copies stripped of their

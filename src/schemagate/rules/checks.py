@@ -65,27 +65,41 @@ def _typed_examples(side: Side, shape: Shape, types: frozenset[str]) -> Iterator
             continue
 
 
+def _typed_enum(shape: Shape) -> list[Any]:
+    """Return the `enum` values of `shape` that its `type` accepts."""
+    assert shape.enum is not None
+    if shape.types is None:
+        return list(shape.enum)
+    return [v for v in shape.enum if json_type(v) in shape.types]
+
+
 def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     if old.enum is None and new.enum is None:
         return
     if old.enum is not None and new.enum is not None:
-        new_keys = {value_key(v) for v in new.enum}
-        old_keys = {value_key(v) for v in old.enum}
-        removed = [v for v in old.enum if value_key(v) not in new_keys]
-        added = [v for v in new.enum if value_key(v) not in old_keys]
+        # A value listed in `enum` is accepted only where `type` allows it too, so an
+        # unchanged list can still gain or lose values when `type` or `nullable` changes.
+        old_values, new_values = _typed_enum(old), _typed_enum(new)
+        new_keys = {value_key(v) for v in new_values}
+        old_keys = {value_key(v) for v in old_values}
+        removed = [v for v in old_values if value_key(v) not in new_keys]
+        added = [v for v in new_values if value_key(v) not in old_keys]
+        listed = [value_key(v) for v in old.enum] == [value_key(v) for v in new.enum]
         if removed:
+            message = "no longer accepted by the type" if listed else "removed"
             yield Change(
                 "enum-value-removed",
-                f"enum values removed: {_values(removed)}",
+                f"enum values {message}: {_values(removed)}",
                 old.pointer,
                 new.pointer,
                 suspects=suspects(True, False),
                 backward=tuple(removed),
             )
         if added:
+            message = "now accepted by the type" if listed else "added"
             yield Change(
                 "enum-value-added",
-                f"enum values added: {_values(added)}",
+                f"enum values {message}: {_values(added)}",
                 old.pointer,
                 new.pointer,
                 suspects=suspects(False, True),

@@ -67,6 +67,9 @@ class Change:
     forward: Candidates = ()
     whole_event: bool = field(default=False)
     probe: bool = False
+    # Changes that share a nonzero group explain one suspected break: once one of them
+    # is proven in a direction, the others are not reported as unproven in it.
+    group: int = 0
 
     def candidates(self, direction: Direction) -> Iterable[Any]:
         return self.backward if direction is Direction.BACKWARD else self.forward

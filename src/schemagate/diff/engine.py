@@ -174,8 +174,18 @@ def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
             walk.changes.append(dataclasses.replace(change, path=path))
 
 
+# Numbers the groups of changes that explain one unmatched union alternative.
+_GROUPS = itertools.count(1)
+
+
 def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path: Path) -> None:
-    """Match one alternative to an alternative on the other side that accepts all of it."""
+    """Match one alternative to an alternative on the other side that accepts all of it.
+
+    When none does, the alternative is reported as removed (or added). The changes
+    against the closest alternative follow as probes of the same group, because their
+    own candidates often prove a break (a retyped member inside a branch) where the
+    alternative's smallest example, which omits optional members, proves nothing.
+    """
     best: list[Change] | None = None
     for other in others:
         scratch = walk.scratch()
@@ -186,6 +196,7 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
             return
         if best is None or len(breaking) < len(best):
             best = breaking
+    group = next(_GROUPS)
     pointer = alt[0][0]
     backward = direction is Direction.BACKWARD
     side = walk.old if backward else walk.new
@@ -206,8 +217,13 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
             suspects=frozenset({direction}),
             backward=candidates if backward else (),
             forward=() if backward else candidates,
+            group=group,
         )
     )
+    for change in best or []:
+        walk.changes.append(
+            dataclasses.replace(change, suspects=frozenset({direction}), probe=True, group=group)
+        )
 
 
 def _examples_of(side: Side, conj: Conj) -> Iterator[Any]:
@@ -253,12 +269,20 @@ def diff_documents(
                 compare(walk, roots[0], roots[1], ())
         except WorkLimitExceeded:
             stopped = True
+        proven: set[tuple[int, Direction]] = set()
+        # An alternative's unproven note waits until its group's probes have run.
+        waiting: list[tuple[tuple[int, Direction], Finding]] = []
         for change in walk.changes:
             try:
-                findings.extend(_findings(walk, prover, change, mode))
+                for finding in _findings(walk, prover, change, mode, proven):
+                    if change.group and finding.rule == "unproven":
+                        waiting += [((change.group, d), finding) for d in change.suspects]
+                    else:
+                        findings.append(finding)
             except WorkLimitExceeded:
                 stopped = True
                 break
+        findings += [finding for key, finding in waiting if key not in proven]
     if stopped:
         findings.append(_stopped_finding(old, new, mode, work_limit))
     return result_of(findings, mode, policy)
@@ -269,26 +293,52 @@ def result_of(findings: list[Finding], mode: Mode, policy: Policy) -> DiffResult
 
     A recursive schema reaches one schema position again deeper in the event. A note
     without a witness repeated there is dropped, keeping the one at the shortest path.
+    One change found again through several union alternatives is reported once, with
+    a witness for each direction it breaks.
     """
-    kept: list[Finding] = []
+    reported: list[Finding] = []
     shortest: dict[tuple[Any, ...], int] = {}
+    proven: dict[tuple[Any, ...], int] = {}
     for finding in findings:
-        if finding.witnesses:
-            kept.append(finding)
-            continue
         key: tuple[Any, ...] = (finding.rule, finding.severity, finding.message)
         key += (finding.old_pointer, finding.new_pointer)
+        if finding.witnesses:
+            # One change proven in two directions may differ in severity by mode.
+            key = (*key[:1], *key[2:], finding.path)
+            index = proven.get(key)
+            if index is not None and _mergeable(reported[index], finding):
+                reported[index] = _merged(reported[index], finding)
+            else:
+                proven[key] = len(reported)
+                reported.append(finding)
+            continue
         if key not in shortest:
-            shortest[key] = len(kept)
-            kept.append(finding)
-        elif len(finding.path) < len(kept[shortest[key]].path):
-            kept[shortest[key]] = finding
+            shortest[key] = len(reported)
+            reported.append(finding)
+        elif len(finding.path) < len(reported[shortest[key]].path):
+            reported[shortest[key]] = finding
     ordered = sorted(
-        kept,
+        reported,
         key=lambda f: (f.severity.rank, f.new_pointer or f.old_pointer or "", f.rule),
     )
     compatible = not any(f.severity is Severity.ERROR for f in ordered)
     return DiffResult(compatible=compatible, mode=mode, policy=policy, findings=ordered)
+
+
+def _mergeable(first: Finding, second: Finding) -> bool:
+    """Tell whether two reports of one change add up: in each direction both report,
+    they report the same event."""
+    mine = {w.direction: w for w in first.witnesses}
+    return all(mine.get(w.direction, w) == w for w in second.witnesses)
+
+
+def _merged(first: Finding, second: Finding) -> Finding:
+    extra = tuple(w for w in second.witnesses if w.direction not in first.breaks)
+    witnesses = tuple(sorted((*first.witnesses, *extra), key=lambda w: w.direction))
+    severity = min(first.severity, second.severity, key=lambda s: s.rank)
+    return dataclasses.replace(
+        first, severity=severity, breaks=first.breaks | second.breaks, witnesses=witnesses
+    )
 
 
 def _scopes(
@@ -377,15 +427,26 @@ def _stopped_finding(
     )
 
 
-def _findings(walk: Walk, prover: Prover, change: Change, mode: Mode) -> Iterator[Finding]:
+def _findings(
+    walk: Walk, prover: Prover, change: Change, mode: Mode, proven: set[tuple[int, Direction]]
+) -> Iterator[Finding]:
+    """Prove `change` in each suspected direction and describe the result.
+
+    `proven` collects (group, direction) for the proven changes of a group: the probes
+    that follow an alternative proven in a direction are not tried in it.
+    """
     witnesses: list[Witness] = []
     unproven: list[Direction] = []
     for direction in sorted(change.suspects):
+        if change.probe and (change.group, direction) in proven:
+            continue
         witness = _prove(walk, prover, change, direction)
         if witness is None:
             unproven.append(direction)
         else:
             witnesses.append(witness)
+            if change.group:
+                proven.add((change.group, direction))
     breaks = frozenset(w.direction for w in witnesses)
     rule = get_rule(change.rule)
     checked = breaks & mode.directions

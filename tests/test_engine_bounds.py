@@ -76,3 +76,22 @@ def test_component_documents_stop_within_bound() -> None:
     result = diff_documents(old, new, Mode.FULL, Policy.STRICT, work_limit=3)
     assert "comparison-incomplete" in {f.rule for f in result.findings}
     assert not result.compatible
+
+
+def nested_members(depth: int, leaf: str) -> dict[str, Any]:
+    """Build an object schema with one required member per level, `depth` levels deep."""
+    schema: dict[str, Any] = {"type": leaf}
+    for level in range(depth):
+        name = f"level{level}"
+        schema = {"type": "object", "properties": {name: schema}, "required": [name]}
+    return schema
+
+
+def test_deeply_nested_break_is_proven() -> None:
+    # 90 schema levels are 180 JSON levels, within what the loader accepts.
+    result = strict_backward(nested_members(90, "string"), nested_members(90, "integer"))
+    assert not result.compatible
+    retyped = [f for f in result.findings if f.rule == "type-changed"]
+    assert len(retyped) == 1
+    assert len(retyped[0].witnesses) == 2
+    assert len(retyped[0].path) == 90

@@ -131,6 +131,23 @@ def test_oversized_document_is_rejected(
     assert_one_line_error(code, err, path, "over the registry's limit of 100,000")
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("long.json", '{"type": "integer", "maximum": ' + "9" * 5000 + "}"),
+        ("long.yaml", "type: integer\nmaximum: " + "9" * 5000 + "\n"),
+    ],
+    ids=["json", "yaml"],
+)
+def test_overlong_number_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, "at most 4,300 digits")
+
+
 def generated_bombs(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     deep = tmp_path / "deep.json"
     deep.write_text('{"a":' * 10_000 + "1" + "}" * 10_000)

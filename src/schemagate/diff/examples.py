@@ -21,8 +21,9 @@ from schemagate.diff.shape import Conj, Loc, Shape, build_shape, effective_types
 from schemagate.resolve.refs import Resolver
 
 PathToken = str | int
-# Stops recursion through self-referencing schemas; witnesses rarely need more depth.
-MAX_DEPTH = 24
+# Stops recursion through self-referencing schemas. A document may nest about 100
+# schema levels (200 JSON levels), so every position of an accepted document is reached.
+MAX_DEPTH = 100
 # Bounds the branch combinations tried where several unions apply to one value.
 MAX_ALTERNATIVES = 32
 TYPE_ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")

@@ -14,6 +14,10 @@ from schemagate.errors import DocumentError
 # Deeper documents are rejected: real event schemas stay under 40 levels, and the
 # engine recurses once per level.
 MAX_DEPTH = 200
+_TOO_DEEP = (
+    f"nesting deeper than {MAX_DEPTH} levels of objects and arrays (each schema level "
+    "is two: `properties` and the member); move nested schemas to definitions and $ref them"
+)
 # Cap on values produced while expanding YAML aliases (the "billion laughs" pattern).
 MAX_NODES = 1_000_000
 # The EventBridge Schema Registry rejects content over 100,000 characters, so a larger
@@ -40,6 +44,7 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
                 object_pairs_hook=_pairs_without_duplicates(source),
                 parse_constant=_reject_constant(source),
                 parse_float=_finite_float(source),
+                parse_int=_bounded_int(source),
             )
         except json.JSONDecodeError as exc:
             if json_only or (not yaml_hint and stripped.startswith(("{", "["))):
@@ -47,7 +52,7 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
                     source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
                 ) from None
         except RecursionError:
-            raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels") from None
+            raise DocumentError(source, _TOO_DEEP) from None
         else:
             _check_depth(data, source)
             return data
@@ -86,6 +91,24 @@ def _finite_float(source: str) -> Any:
     return parse
 
 
+# Python converts at most this many digits to an int by default.
+MAX_DIGITS = 4300
+
+
+def _bounded_int(source: str) -> Any:
+    def parse(text: str) -> int:
+        digits = len(text.lstrip("-"))
+        if digits > MAX_DIGITS:
+            raise DocumentError(
+                source,
+                f"number with {digits:,} digits is too long (at most {MAX_DIGITS:,} digits); "
+                "write a shorter number, or a string",
+            )
+        return int(text)
+
+    return parse
+
+
 def _parse_yaml(text: str, source: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -102,10 +125,17 @@ def _parse_yaml(text: str, source: str) -> Any:
     except YAMLError as exc:
         raise DocumentError(source, f"invalid YAML: {_first_line(exc)}") from None
     except (ValueError, OverflowError) as exc:
-        # ruamel.yaml's scalar constructors raise these for text such as `+_`.
+        # ruamel.yaml's scalar constructors raise these for text such as `+_`, and for
+        # integers longer than Python converts.
+        if "integer string conversion" in str(exc):
+            raise DocumentError(
+                source,
+                f"a number is too long (at most {MAX_DIGITS:,} digits); "
+                "write a shorter number, or a string",
+            ) from None
         raise DocumentError(source, f"invalid YAML scalar: {_first_line(exc)}") from None
     except RecursionError:
-        raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise DocumentError(source, _TOO_DEEP) from None
     return _plain(data, source)
 
 
@@ -122,7 +152,7 @@ def _plain(data: Any, source: str) -> Any:
                 "(YAML aliases?); inline a smaller document",
             )
         if depth > MAX_DEPTH:
-            raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
+            raise DocumentError(source, _TOO_DEEP)
         if isinstance(value, dict):
             result = {}
             for key, item in value.items():
@@ -149,7 +179,7 @@ def _check_depth(data: Any, source: str) -> None:
     depth = 0
     while level:
         if depth > MAX_DEPTH:
-            raise DocumentError(source, f"nesting deeper than {MAX_DEPTH} levels")
+            raise DocumentError(source, _TOO_DEEP)
         below: list[Any] = []
         for value in level:
             children = value.values() if isinstance(value, dict) else value

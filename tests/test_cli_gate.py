@@ -398,3 +398,19 @@ def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2 usage error or invalid input" in text
     assert "3 registry, network or credentials error" in text
     assert "4 internal error" in text
+
+
+def test_check_output_into_schema_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    target = schemas / "OrderPlaced.yaml"
+    argv = ["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"]
+    replaced = run([*argv, "--output", f"json={schemas / 'OrderPlaced.json'}"], capsys)
+    added = run([*argv, "--output", f"json={target}"], capsys)
+    assert replaced[0] == 2
+    assert "the command reads this file" in replaced[2]
+    assert added[0] == 2
+    assert "read the report as a schema" in added[2]
+    assert not target.exists()

@@ -327,3 +327,23 @@ def test_bad_format_options_exit_2(
     code, _, err = run(["diff", *option, str(pair.old), str(pair.new)], capsys)
     assert code == 2
     assert err.startswith(f"error: {message}")
+
+
+def test_output_over_an_input_exits_2(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = pair.new.read_text(encoding="utf-8")
+    code, out, err = run(
+        ["diff", "--output", f"json={pair.new}", str(pair.old), str(pair.new)], capsys
+    )
+    assert code == 2
+    assert out == ""
+    assert "the command reads this file" in err
+    assert pair.new.read_text(encoding="utf-8") == before
+
+
+def test_output_to_standard_output_exits_2(pair: Pair, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["diff", "--output", "sarif=-", str(pair.old), str(pair.new)], capsys)
+    assert code == 2
+    assert out == ""
+    assert "use --format sarif instead" in err

@@ -88,7 +88,7 @@ def command(
     and on schemas with no previous version. Exits 0 when the gate passes, 1 when it
     fails, 2 on invalid input, 3 when the registry cannot be read.
     """
-    from schemagate.cli.outputs import parse_outputs, write_outputs
+    from schemagate.cli.outputs import check_spares_inputs, parse_outputs, write_outputs
     from schemagate.contracts.gate import contract_review
     from schemagate.gate import check_schemas, discover
     from schemagate.overrides import apply_overrides
@@ -104,12 +104,15 @@ def command(
     settings = load_settings(config_path)
     if registry_uri is not None and against is not None:
         raise InputError("pass either --registry or --against, not both")
-    files = discover(list(paths) or [settings.schemas_path])
+    inputs = list(paths) or [settings.schemas_path]
+    files = discover(inputs)
     if not files:
         raise InputError(
             f"no schema files (.json, .yaml, .yml) in "
             f"{', '.join(map(str, paths or (settings.schemas_path,)))}"
         )
+    read = [*files, *([settings.source] if settings.source else [])]
+    check_spares_inputs(extra_outputs, read, [p for p in inputs if p.is_dir()])
     registry = _open_baseline(against or registry_uri, settings, files)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)

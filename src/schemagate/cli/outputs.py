@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from schemagate.errors import InputError
+from schemagate.gate import SCHEMA_SUFFIXES
 from schemagate.report.render import Reporter, get_reporter
 
 OUTPUT_HELP = (
     "Also write a report in FORMAT to PATH (repeatable), for example sarif=results.sarif; "
-    "PATH - is standard output. An existing file is replaced."
+    "PATH - is standard output when --format writes nothing there. An existing report is "
+    "replaced; a file the command reads is not."
 )
 
 
@@ -26,18 +28,56 @@ def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
                 f"invalid --output {spec!r}; use FORMAT=PATH, for example sarif=results.sarif"
             )
         reporter = get_reporter(name.strip().lower())
-        if path != "-":
-            _check_writable(spec, Path(path))
+        if path == "-":
+            raise InputError(
+                f"invalid --output {spec!r}: the --format report already goes to standard "
+                f"output; use --format {name.strip().lower()} instead, or write to a file"
+            )
+        _check_writable(spec, Path(path), name.strip().lower())
         outputs.append((reporter, path))
     return outputs
 
 
-def _check_writable(spec: str, path: Path) -> None:
+def check_spares_inputs(
+    outputs: list[tuple[Reporter, str]], files: list[Path], folders: list[Path]
+) -> None:
+    """Raise InputError when a report would replace a file the command reads, or would
+    land in a schema folder as a file the next run would read as a schema."""
+    read = {_resolved(path) for path in files}
+    for _, path in outputs:
+        target = _resolved(Path(path))
+        if target in read:
+            raise InputError(
+                f"invalid --output path {path}: the command reads this file, so the report "
+                "would replace it; write the report to another file"
+            )
+        if target.suffix.lower() in SCHEMA_SUFFIXES:
+            for folder in folders:
+                if _resolved(folder) in target.parents:
+                    raise InputError(
+                        f"invalid --output path {path}: the next run would read the report "
+                        f"as a schema from {folder}; write it outside that folder"
+                    )
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+# File name suffixes the folder hint suggests for each format.
+_SUFFIXES = {"json": ".json", "sarif": ".sarif", "junit": ".xml", "markdown": ".md"}
+
+
+def _check_writable(spec: str, path: Path, format_name: str) -> None:
     """Raise InputError when `path` is a folder or lies under a file."""
     if path.is_dir():
+        suffix = _SUFFIXES.get(format_name, ".txt")
         raise InputError(
             f"invalid --output {spec!r}: {path} is a folder; name a file in it, "
-            f"for example {path / 'schemagate-report'}"
+            f"for example {path / ('schemagate-report' + suffix)}"
         )
     # Missing folders are created when the report is written, so only an existing
     # ancestor that is not a folder can stop the write.

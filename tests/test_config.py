@@ -365,3 +365,14 @@ def test_allow_label_does_not_allow_new(project: Path, capsys: pytest.CaptureFix
     code, report, _ = check(capsys, "--allow-breaking", "label", "schemas/Fresh.json")
     assert code == 1
     assert report["schemas"][0]["status"] == "unregistered"
+
+
+def test_misspelt_schema_in_entry_is_warned(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project, accepted_entry(TODAY).replace('schema = "Order"', 'schema = "Ordr"'))
+    code, _, err = check(capsys)
+    assert code == 1
+    folder = project / "schemas"
+    assert err.count(f"names schema 'Ordr', which is not in {folder}; did you mean 'Order'?") == 2
+    assert err.startswith("warning: ")

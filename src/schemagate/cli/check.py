@@ -22,6 +22,7 @@ from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 if TYPE_CHECKING:
     from schemagate.overrides import Overrides
     from schemagate.registry.base import Registry
+    from schemagate.report.model import CheckResult
 
 
 @click.command(name="check")
@@ -121,9 +122,32 @@ def command(
         files, registry, mode, policy, settings.names, settings.base, review=review, since=since
     )
     result = apply_overrides(result, _overrides(settings, fail_on, allow_new, allow_breaking))
+    if not paths:
+        _warn_unknown_accepted(settings, result)
     click.echo(reporter.check(result, use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.check(result, False))
     return EXIT_OK if result.ok else EXIT_GATE_FAILED
+
+
+def _warn_unknown_accepted(settings: Settings, result: CheckResult) -> None:
+    """Warn about accepted changes that name no schema of the whole schemas folder.
+
+    Such an entry, often a misspelt name, matches nothing in any run, so the break it
+    was meant to accept still fails the gate.
+    """
+    import difflib
+
+    names = {s.name for s in result.schemas} | {Path(s.path).stem for s in result.schemas}
+    for entry in settings.accepted:
+        if entry.schema in names:
+            continue
+        close = difflib.get_close_matches(entry.schema, sorted(names), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; correct the name or remove it"
+        click.echo(
+            f"warning: {settings.source or 'settings'}: the accepted change for {entry.rule} "
+            f"names schema {entry.schema!r}, which is not in {settings.schemas_path}{hint}",
+            err=True,
+        )
 
 
 def _overrides(

@@ -376,3 +376,15 @@ def test_misspelt_schema_in_entry_is_warned(
     folder = project / "schemas"
     assert err.count(f"names schema 'Ordr', which is not in {folder}; did you mean 'Order'?") == 2
     assert err.startswith("warning: ")
+
+
+def test_diff_applies_severity_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(project, '[severity]\n"type-changed" = "info"\n')
+    (project / "old.json").write_text(json.dumps(OLD), encoding="utf-8")
+    argv = ["diff", "old.json", "schemas/Order.json", "--config", str(path), "--format", "json"]
+    code = main(argv)
+    report = json.loads(capsys.readouterr().out)
+    severities = {f["rule"]: f["severity"] for f in report["findings"]}
+    assert severities["type-changed"] == "info"
+    assert severities["enum-value-removed"] == "error"
+    assert code == 1

@@ -93,7 +93,8 @@ def _new_schema(schema: SchemaResult, overrides: Overrides) -> SchemaResult:
         ]
         return dataclasses.replace(schema, status=Status.NEW, findings=findings)
     findings = [
-        dataclasses.replace(f, severity=_severity(f, overrides.severity)) for f in schema.findings
+        dataclasses.replace(f, severity=severity_of(f, overrides.severity))
+        for f in schema.findings
     ]
     blocked = any(f.blocks(overrides.fail_on) for f in findings)
     return dataclasses.replace(
@@ -102,7 +103,7 @@ def _new_schema(schema: SchemaResult, overrides: Overrides) -> SchemaResult:
 
 
 def _adjust(schema: SchemaResult, finding: Finding, overrides: Overrides) -> Finding:
-    severity = _severity(finding, overrides.severity)
+    severity = severity_of(finding, overrides.severity)
     accepted = finding.accepted
     for entry in overrides.accepted:
         if entry.expires >= overrides.today and entry.matches(schema, finding):
@@ -115,7 +116,7 @@ def _adjust(schema: SchemaResult, finding: Finding, overrides: Overrides) -> Fin
     return dataclasses.replace(finding, severity=severity, accepted=accepted)
 
 
-def _severity(finding: Finding, table: Mapping[str, Severity]) -> Severity:
+def severity_of(finding: Finding, table: Mapping[str, Severity]) -> Severity:
     """Apply a severity override, except to breaks the mode does not check.
 
     The engine reports a break outside the mode's directions at info; an override

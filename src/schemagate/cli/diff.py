@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -38,6 +39,7 @@ def command(
     from schemagate.cli.outputs import check_spares_inputs, parse_outputs, write_outputs
     from schemagate.diff.engine import diff_documents, result_of
     from schemagate.load import load_file
+    from schemagate.overrides import severity_of
     from schemagate.report.render import get_reporter
     from schemagate.rules.routing import routing_changes
 
@@ -52,8 +54,13 @@ def command(
     new_document = load_file(new)
     result = diff_documents(old_document, new_document, mode, policy)
     routing = routing_changes(old_document, new_document, mode)
-    if routing:
-        result = result_of([*result.findings, *routing], mode, policy)
+    if routing or settings.severity:
+        # The settings' severity table applies here as it does in `check`.
+        findings = [
+            dataclasses.replace(f, severity=severity_of(f, settings.severity))
+            for f in [*result.findings, *routing]
+        ]
+        result = result_of(findings, mode, policy)
     click.echo(reporter.diff(result, str(new), use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.diff(result, str(new), False))
     return EXIT_OK if result.compatible else EXIT_GATE_FAILED

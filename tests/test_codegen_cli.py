@@ -268,3 +268,20 @@ def test_configured_registry_and_names(snapshot: Path, capsys: pytest.CaptureFix
     assert files_code == 0
     assert lock["files"]["payment_captured.py"]["schema"] == "PaymentCaptured"
     assert lock["files"]["payment_captured.py"]["path"] == "payment.json"
+
+
+def test_registry_contracts_are_not_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    versions = [
+        SchemaVersion("Category", "1", "JSONSchemaDraft4", _case("recursive_reference")),
+        SchemaVersion("schemagate.contract@billing", "1", "JSONSchemaDraft4", "{}"),
+    ]
+    write_snapshot(tmp_path / "snap", "events", versions)
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "bindings"], capsys)
+    modules = sorted(p.name for p in Path("bindings").glob("*.py"))
+    assert code == 0, err
+    assert "schemagate_contract_billing.py" not in modules
+    assert "category.py" in modules
+    assert "contract" not in Path("bindings/__init__.py").read_text("utf-8")

@@ -41,7 +41,11 @@ def parse_spec(text: str) -> SchemaSpec:
 def registry_inputs(registry: Registry, uri: str, specs: list[SchemaSpec]) -> list[SchemaInput]:
     """Read the requested versions (every schema's latest when `specs` is empty)."""
     if not specs:
-        specs = [SchemaSpec(summary.name, None) for summary in registry.list_schemas()]
+        from schemagate.contracts.store import is_contract_name
+
+        # Consumer contracts are stored as schemas too, but describe no event.
+        listed = [s.name for s in registry.list_schemas() if not is_contract_name(s.name)]
+        specs = [SchemaSpec(name, None) for name in listed]
         if not specs:
             raise InputError(
                 f"registry {uri} contains no schemas, so there is nothing to generate; "

@@ -414,3 +414,15 @@ def test_check_output_into_schema_folder_exits_2(
     assert added[0] == 2
     assert "read the report as a schema" in added[2]
     assert not target.exists()
+
+
+def test_broken_link_in_schema_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    (schemas / "Gone.json").symlink_to(tmp_path / "missing.json")
+    code, out, err = run(["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"], capsys)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"error: {schemas / 'Gone.json'}: link to a missing file")

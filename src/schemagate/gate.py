@@ -37,13 +37,15 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in SCHEMA_SUFFIXES
-                )
-            )
+            named = sorted(p for p in path.rglob("*") if p.suffix.lower() in SCHEMA_SUFFIXES)
+            for candidate in named:
+                if candidate.is_symlink() and not candidate.exists():
+                    # A broken link would otherwise drop its schema from the gate unseen.
+                    raise InputError(
+                        f"{candidate}: link to a missing file ({candidate.readlink()}); "
+                        "fix the link or remove it"
+                    )
+            found.extend(p for p in named if p.is_file())
         elif path.is_file():
             found.append(path)
         else:

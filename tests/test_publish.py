@@ -267,16 +267,20 @@ def test_publish_reports_create_conflict(
     assert _versions(schemas_client, registry, "PaymentCaptured") == ["1"]
 
 
-def test_publish_rejects_oversized_content(registry: str, tmp_path: Path, capsys: Any) -> None:
-    # Compact on disk, but over 100,000 characters once indented for the registry.
-    properties = {f"p{n:05}": {"type": "string"} for n in range(3000)}
-    folder = _local(tmp_path, {**ORDER_V1, "properties": properties})
+def test_publish_compacts_content_over_limit_when_indented(
+    registry: str, schemas_client: Any, tmp_path: Path, capsys: Any
+) -> None:
+    # Compact on disk, as check reads it, but over 100,000 characters once indented.
+    added = {f"p{n:05}": {"type": "string"} for n in range(3000)}
+    order = {**ORDER_V1, "properties": {**ORDER_V1["properties"], **added}}
+    folder = _local(tmp_path, order)
 
     code = _publish(registry, folder)
 
-    stderr = capsys.readouterr().err
-    assert code == EXIT_USAGE
-    assert "over the registry's limit of 100,000" in stderr
+    assert code == EXIT_OK, capsys.readouterr().err
+    stored = schemas_client.describe_schema(RegistryName=registry, SchemaName="OrderPlaced")
+    assert len(stored["Content"]) <= 100_000
+    assert json.loads(stored["Content"]) == order
 
 
 def test_publish_rejects_snapshot_registry(tmp_path: Path, capsys: Any) -> None:

@@ -193,9 +193,13 @@ def _plan(schema: SchemaResult, document: SchemaDocument) -> Write:
 def registered_content(document: SchemaDocument) -> str:
     """Serialise a local document as the JSON text to register, keeping its key order.
 
-    YAML files are converted. Raises InputError when the text exceeds the registry's limit.
+    YAML files are converted. The text is indented when that fits the registry's limit,
+    and compact otherwise, so any document the loader accepts in compact JSON fits.
+    Raises InputError when even the compact text exceeds the limit.
     """
     content = json.dumps(document.data, indent=2, ensure_ascii=False) + "\n"
+    if len(content) > MAX_CONTENT_CHARS:
+        content = json.dumps(document.data, separators=(",", ":"), ensure_ascii=False)
     if len(content) > MAX_CONTENT_CHARS:
         raise InputError(
             f"{document.source}: serialised as JSON the schema has {len(content):,} "

@@ -16,7 +16,7 @@ from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
 from schemagate.resolve.keywords import ANNOTATIONS
 from schemagate.rules import numbers, structure
-from schemagate.rules.common import ALL_TYPES, range_change, shares, suspects
+from schemagate.rules.common import ALL_TYPES, range_change, same_keyword, shares, suspects
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -365,7 +365,7 @@ GENERIC_KEYWORDS = (
 def check_other_keywords(
     old_side: Side, new_side: Side, old: Shape, new: Shape
 ) -> Iterator[Change]:
-    changed = [k for k in GENERIC_KEYWORDS if old.all(k) != new.all(k)]
+    changed = [k for k in GENERIC_KEYWORDS if not same_keyword(old_side, new_side, old, new, k)]
     if not changed:
         return
     yield Change(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change
-from schemagate.diff.shape import Shape, effective_types
+from schemagate.diff.shape import Shape, effective_types, value_key
 from schemagate.modes import Direction
+from schemagate.resolve.keywords import escape
+
+if TYPE_CHECKING:
+    from schemagate.diff.engine import Side
 
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
 BACKWARD, FORWARD = Direction.BACKWARD, Direction.FORWARD
@@ -46,3 +50,42 @@ def range_change(
         backward=tuple(backward),
         forward=tuple(forward),
     )
+
+
+def same_keyword(old_side: Side, new_side: Side, old: Shape, new: Shape, keyword: str) -> bool:
+    """Tell whether `keyword` has the same schemas on both sides, following `$ref`s.
+
+    Keywords compared as a whole value (`not`, `patternProperties`, tuple `items` and
+    the like) would otherwise miss a change to a definition they point to.
+    """
+    before = [inlined(old_side, where, value) for where, value in old.keywords.get(keyword, [])]
+    after = [inlined(new_side, where, value) for where, value in new.keywords.get(keyword, [])]
+    return value_key(before) == value_key(after)
+
+
+def inlined(side: Side, pointer: str, value: Any, within: tuple[str, ...] = ()) -> Any:
+    """Return `value` with each local `$ref` replaced by the schema it points to.
+
+    A reference back into a schema being inlined becomes `{"$ref": TARGET}`, so
+    recursive schemas stay finite; its target's own text is inlined further up.
+    """
+    if isinstance(value, list):
+        return [inlined(side, f"{pointer}/{i}", item, within) for i, item in enumerate(value)]
+    if not isinstance(value, dict):
+        return value
+    copy = {
+        key: inlined(side, f"{pointer}/{escape(key)}", item, within)
+        for key, item in value.items()
+        if key != "$ref"
+    }
+    ref = value.get("$ref")
+    if not isinstance(ref, str):
+        return copy
+    target = side.resolver.target(ref, pointer)
+    if target in within:
+        resolved: Any = {"$ref": target}
+    else:
+        resolved = inlined(side, target, side.resolver.lookup(target), (*within, target))
+    if side.resolver.document.dialect.ref_overrides_siblings:
+        return resolved
+    return {**copy, "$ref": resolved}

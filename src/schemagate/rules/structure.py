@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable
-from schemagate.diff.shape import Loc, Shape
+from schemagate.diff.shape import Loc, Shape, value_key
 from schemagate.load.document import Dialect
 from schemagate.modes import Direction, Policy
+from schemagate.resolve.keywords import escape
+from schemagate.rules.common import inlined, same_keyword
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -109,21 +111,27 @@ def _show(bounds: tuple[int, int | None]) -> str:
 DEPENDENCY_KEYWORDS = ("dependencies", "dependentRequired", "dependentSchemas")
 
 
-def _dependencies(shape: Shape) -> dict[str, list[Any]]:
+def _dependencies(side: Side, shape: Shape) -> dict[str, list[Any]]:
+    """Map each trigger name to its dependencies, with `$ref`s inlined."""
     found: dict[str, list[Any]] = {}
     for keyword in DEPENDENCY_KEYWORDS:
-        for value in shape.all(keyword):
+        for where, value in shape.keywords.get(keyword, []):
             if isinstance(value, dict):
                 for name, dependency in value.items():
-                    found.setdefault(name, []).append(dependency)
+                    inline = inlined(side, f"{where}/{escape(name)}", dependency)
+                    found.setdefault(name, []).append(inline)
     return found
 
 
 def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    before, after = _dependencies(old), _dependencies(new)
-    if before == after:
+    before, after = _dependencies(old_side, old), _dependencies(new_side, new)
+    if value_key(before) == value_key(after):
         return
-    changed = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+    changed = sorted(
+        n
+        for n in before.keys() | after.keys()
+        if value_key(before.get(n)) != value_key(after.get(n))
+    )
     keyword = next(k for k in DEPENDENCY_KEYWORDS if k in new.keywords or k in old.keywords)
     yield Change(
         "dependencies-changed",
@@ -172,8 +180,7 @@ def check_property_names(
 ) -> Iterator[Change]:
     if old_side.resolver.document.dialect not in PROPERTY_NAMES_DIALECTS:
         return
-    before, after = old.all("propertyNames"), new.all("propertyNames")
-    if before == after:
+    if same_keyword(old_side, new_side, old, new, "propertyNames"):
         return
     yield Change(
         "property-names-changed",
@@ -265,7 +272,9 @@ def _name_examples(side: Side, shape: Shape) -> list[str]:
 def check_conditional(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     if old_side.resolver.document.dialect not in CONDITIONAL_DIALECTS:
         return
-    changed = tuple(k for k in CONDITIONAL_KEYWORDS if old.all(k) != new.all(k))
+    changed = tuple(
+        k for k in CONDITIONAL_KEYWORDS if not same_keyword(old_side, new_side, old, new, k)
+    )
     if not changed:
         return
     keyword = changed[0]
@@ -377,9 +386,9 @@ def _branch_members(
 def check_pattern_properties(
     old_side: Side, new_side: Side, old: Shape, new: Shape
 ) -> Iterator[Change]:
-    before, after = old.all("patternProperties"), new.all("patternProperties")
-    if before == after:
+    if same_keyword(old_side, new_side, old, new, "patternProperties"):
         return
+    before, after = old.all("patternProperties"), new.all("patternProperties")
     patterns = sorted({p for group in (*before, *after) if isinstance(group, dict) for p in group})
     yield Change(
         "pattern-properties-changed",
@@ -429,12 +438,16 @@ def _tuple(shape: Shape) -> tuple[list[Loc], Loc]:
     return positional, rest
 
 
+def _inlined_tuple(side: Side, layout: tuple[list[Loc], Loc]) -> Any:
+    positional, rest = layout
+    return value_key([[inlined(side, *loc) for loc in positional], inlined(side, *rest)])
+
+
 def check_tuple_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
     before, after = _tuple(old), _tuple(new)
-    unchanged = [s for _, s in before[0]] == [s for _, s in after[0]] and before[1][1] == after[1][
-        1
-    ]
-    if unchanged or not (before[0] or after[0]):
+    if not (before[0] or after[0]) or _inlined_tuple(old_side, before) == _inlined_tuple(
+        new_side, after
+    ):
         return
     length = max(len(before[0]), len(after[0])) + 1
     yield Change(
@@ -469,8 +482,7 @@ def _arrays(side: Side, layout: tuple[list[Loc], Loc], length: int) -> Iterator[
 
 
 def check_not(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    before, after = old.all("not"), new.all("not")
-    if before == after:
+    if same_keyword(old_side, new_side, old, new, "not"):
         return
     yield Change(
         "not-changed",

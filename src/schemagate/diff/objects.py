@@ -67,6 +67,9 @@ def _report_membership(
                 _catch_all(walk, walk.new, new, name),
                 (*path, name),
             )
+        elif typed := walk.new.examples.member(new, name):
+            # A tolerant reader still checks members a typed map or pattern covers.
+            walk.compare(walk.old.examples.conj(old.properties[name]), typed, (*path, name))
     for name in added:
         pointer = new.properties[name][0][0]
         walk.changes.append(
@@ -78,6 +81,8 @@ def _report_membership(
                 walk.new.examples.conj(new.properties[name]),
                 (*path, name),
             )
+        elif typed := walk.old.examples.member(old, name):
+            walk.compare(typed, walk.new.examples.conj(new.properties[name]), (*path, name))
     _report_renames(walk, old, new, path, removed, added)
 
 

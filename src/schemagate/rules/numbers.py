@@ -4,6 +4,7 @@ forms (booleans in draft 4 and OpenAPI 3.0, numbers from draft 6), and `multiple
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -56,11 +57,12 @@ def _schema_bounds(schema: dict[str, Any], boolean: bool) -> Interval:
         high_open = boolean and schema.get("exclusiveMaximum") is True
     if not boolean:
         exclusive_low = schema.get("exclusiveMinimum")
-        if _is_number(exclusive_low) and float(exclusive_low) >= low:
-            low, low_open = float(exclusive_low), True
+        # Bounds keep their own type: a float cannot hold every integer past 2**53.
+        if _is_number(exclusive_low) and exclusive_low >= low:
+            low, low_open = exclusive_low, True
         exclusive_high = schema.get("exclusiveMaximum")
-        if _is_number(exclusive_high) and float(exclusive_high) <= high:
-            high, high_open = float(exclusive_high), True
+        if _is_number(exclusive_high) and exclusive_high <= high:
+            high, high_open = exclusive_high, True
     return low, low_open, high, high_open
 
 
@@ -80,8 +82,15 @@ def _points_outside(source: Interval, target: Interval, integral: bool) -> list[
     offsets = (0, 1, -1) if integral else (0, 1, -1, 0.5, -0.5)
     points: list[int | float] = []
     for anchor in anchors or [0]:
-        for offset in offsets:
-            value: int | float = anchor + offset
+        if isinstance(anchor, float) and anchor.is_integer() and integral:
+            # Integer arithmetic stays exact where a float's step exceeds 1.
+            anchor = int(anchor)
+        values: list[int | float] = [anchor + offset for offset in offsets]
+        if isinstance(anchor, float):
+            # Past 2**53 a float step exceeds 1, so the neighbouring floats are the
+            # nearest values outside a bound.
+            values += [math.nextafter(anchor, math.inf), math.nextafter(anchor, -math.inf)]
+        for value in values:
             if integral:
                 if not float(value).is_integer():
                     continue
@@ -98,9 +107,17 @@ def _has_fractions(shape: Shape) -> bool:
     return types is None or "number" in types
 
 
+def _number(value: float) -> str:
+    """Write a bound briefly, in full where the short form would hide a difference."""
+    if isinstance(value, int):
+        return str(value)
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
 def _show(interval: Interval) -> str:
-    low = "-inf" if interval[0] == -float("inf") else f"{interval[0]:g}"
-    high = "inf" if interval[2] == float("inf") else f"{interval[2]:g}"
+    low = "-inf" if interval[0] == -float("inf") else _number(interval[0])
+    high = "inf" if interval[2] == float("inf") else _number(interval[2])
     return f"{'(' if interval[1] else '['}{low}, {high}{')' if interval[3] else ']'}"
 
 

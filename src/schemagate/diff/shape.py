@@ -76,6 +76,8 @@ _SCALAR_KEYWORDS = frozenset(
         "dependentSchemas",
         "propertyNames",
         "contains",
+        "minContains",
+        "maxContains",
         "if",
         "then",
         "else",

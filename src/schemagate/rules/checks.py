@@ -358,14 +358,21 @@ def _annotations(shape: Shape) -> dict[str, Any]:
 # side's examples, proven or reported as unproven.
 GENERIC_KEYWORDS = (
     "contains",
+    "minContains",
+    "maxContains",
     "unevaluatedItems",
+    "unevaluatedProperties",
 )
 
 
 def check_other_keywords(
     old_side: Side, new_side: Side, old: Shape, new: Shape
 ) -> Iterator[Change]:
-    changed = [k for k in GENERIC_KEYWORDS if not same_keyword(old_side, new_side, old, new, k)]
+    changed = [
+        k
+        for k in GENERIC_KEYWORDS
+        if not same_keyword(old_side, new_side, old, new, k) and _generic(k, old, new)
+    ]
     if not changed:
         return
     yield Change(
@@ -377,6 +384,17 @@ def check_other_keywords(
         backward=Deferred(_few(old_side, old)),
         forward=Deferred(_few(new_side, new)),
     )
+
+
+def _generic(keyword: str, old: Shape, new: Shape) -> bool:
+    """Tell whether a change to `keyword` is left to this check.
+
+    `unevaluatedProperties: false` closes an object like `additionalProperties: false`
+    and is compared with it; only a schema value is compared here.
+    """
+    if keyword != "unevaluatedProperties":
+        return True
+    return any(isinstance(v, dict) for v in (*old.all(keyword), *new.all(keyword)))
 
 
 def _few(side: Side, shape: Shape) -> Iterator[Any]:

@@ -293,3 +293,29 @@ def test_discover_prints_json_without_out(
     assert printed[0]["events"]["com.example.orders@OrderPlaced"]["fields"][0]["match"] == [
         "placed"
     ]
+
+
+def test_discover_reads_aws_region(
+    aws: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events, _ = aws
+    put_rule(events, "billing", {"detail-type": ["OrderPlaced"]}, QUEUE)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+
+    code = main(["contract", "discover", "--bus", "orders"])
+
+    assert code == 0, capsys.readouterr().err
+
+
+def test_discover_without_region_exits_2(
+    aws: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+
+    code = main(["contract", "discover", "--bus", "orders"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: events client: no AWS region configured")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,14 +177,30 @@ def _translated(what: str, operation: str) -> Iterator[None]:
 
 def events_client() -> Any:
     """Create an `events` client from the standard AWS configuration."""
-    with _translated("events", "create client"):
-        return _session().client("events", config=_config())
+    return _client("events")
 
 
 def pipes_client() -> Any:
     """Create a `pipes` client from the standard AWS configuration."""
-    with _translated("pipes", "create client"):
-        return _session().client("pipes", config=_config())
+    return _client("pipes")
+
+
+def _client(service: str) -> Any:
+    from botocore.exceptions import NoRegionError
+
+    session = _session()
+    # botocore 1.44 does not read AWS_REGION, which the other AWS SDKs read, so it
+    # applies when botocore finds no region of its own.
+    region = None if session.region_name else os.environ.get("AWS_REGION") or None
+    try:
+        with _translated(service, "create client"):
+            return session.client(service, config=_config(), region_name=region)
+    except RegistryError as exc:
+        if isinstance(exc.__context__, NoRegionError) or "region" in str(exc):
+            raise InputError(
+                f"{service} client: no AWS region configured; set AWS_REGION or AWS_DEFAULT_REGION"
+            ) from None
+        raise
 
 
 def _session() -> Any:

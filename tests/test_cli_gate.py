@@ -352,9 +352,15 @@ def test_invalid_against_suggests_git_ref(
     code, _, err = run(["check", "--against", against, str(ROOT / "schemas")], capsys)
     assert code == 2
     assert err == (
-        f"error: invalid registry {against!r}; use eventbridge:REGISTRY_NAME, "
-        f"dir:SNAPSHOT_FOLDER or {example}\n"
+        f"error: invalid registry {against!r}; use {example}, eventbridge:REGISTRY_NAME "
+        "or dir:SNAPSHOT_FOLDER\n"
     )
+
+
+def test_bare_registry_suggests_eventbridge(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "--registry", "orders", str(ROOT / "schemas")], capsys)
+    assert code == 2
+    assert err.startswith("error: invalid registry 'orders'; use eventbridge:orders, ")
 
 
 @pytest.mark.parametrize("reason", ["", "  "])

@@ -388,3 +388,20 @@ def test_diff_applies_severity_table(project: Path, capsys: pytest.CaptureFixtur
     assert severities["type-changed"] == "info"
     assert severities["enum-value-removed"] == "error"
     assert code == 1
+
+
+def test_config_folder_names_file_to_pass(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = check(capsys, "--config", "schemas")
+    assert code == 2
+    assert "config file schemas is a folder; pass the settings file in it" in err
+
+
+def test_pyproject_header_in_own_file_explained(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "schemagate.toml").write_text('[tool.schemagate]\nmode = "full"\n', "utf-8")
+    code, _, err = check(capsys)
+    assert code == 2
+    assert "the [tool.schemagate] table belongs in pyproject.toml" in err

@@ -91,6 +91,11 @@ def find_config(start: Path) -> Path | None:
 
 def load_settings(explicit: Path | None = None, start: Path | None = None) -> Settings:
     """Load settings from `explicit`, or from the nearest configuration file."""
+    if explicit is not None and explicit.is_dir():
+        raise ConfigError(
+            f"config file {explicit} is a folder; pass the settings file in it, for example "
+            f"{explicit / 'schemagate.toml'}"
+        )
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"config file {explicit} not found; pass an existing file to --config")
     path = explicit or find_config(start or Path.cwd())
@@ -98,6 +103,11 @@ def load_settings(explicit: Path | None = None, start: Path | None = None) -> Se
         return Settings(base=start or Path.cwd())
     table = _table(path)
     unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown == ["tool"] and path.name != "pyproject.toml":
+        raise ConfigError(
+            f"{path}: the [tool.schemagate] table belongs in pyproject.toml; in "
+            f"{path.name} write the keys at the top level, without that header"
+        )
     if unknown:
         raise ConfigError(
             f"{path}: unknown key {unknown[0]!r} in the schemagate settings; "

@@ -114,7 +114,7 @@ def command(
         )
     read = [*files, *([settings.source] if settings.source else [])]
     check_spares_inputs(extra_outputs, read, [p for p in inputs if p.is_dir()])
-    registry = _open_baseline(against or registry_uri, settings, files)
+    registry = _open_baseline(against or registry_uri, settings, files, against is not None)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
     review = contract_review(contracts_uri, registry, settings)
@@ -166,7 +166,9 @@ def _overrides(
     )
 
 
-def _open_baseline(uri: str | None, settings: Settings, files: list[Path]) -> Registry:
+def _open_baseline(
+    uri: str | None, settings: Settings, files: list[Path], against: bool = False
+) -> Registry:
     """Open a registry, or a git baseline for the files being checked."""
     from schemagate.baseline import GitBaseline, parse_git_uri
     from schemagate.gate import schema_name
@@ -185,11 +187,16 @@ def _open_baseline(uri: str | None, settings: Settings, files: list[Path]) -> Re
         return GitBaseline(ref, names)
     scheme, separator, _ = uri.partition(":")
     if not separator or scheme not in SCHEMES:
-        # A git ref never contains a colon, so a bare value such as HEAD is most likely one.
-        example = "git:REF" if separator else f"git:{uri}"
+        # A bare value is most likely a git ref (HEAD) after --against, and a registry
+        # name after --registry.
+        if separator:
+            example = "git:REF" if against else "eventbridge:REGISTRY_NAME"
+        else:
+            example = f"git:{uri}" if against else f"eventbridge:{uri}"
+        choices = ["eventbridge:REGISTRY_NAME", "dir:SNAPSHOT_FOLDER", "git:REF"]
+        choices = [example, *(c for c in choices if c.split(":")[0] != example.split(":")[0])]
         raise InputError(
-            f"invalid registry {uri!r}; use eventbridge:REGISTRY_NAME, dir:SNAPSHOT_FOLDER "
-            f"or {example}"
+            f"invalid registry {uri!r}; use {', '.join(choices[:-1])} or {choices[-1]}"
         )
     base = settings.base if uri == settings.registry else Path.cwd()
     return open_registry(uri, base=base)

@@ -142,7 +142,8 @@ def _read_index(root: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError(
             f"dir:{root}: no {INDEX_NAME} in the folder, so it is not a schemagate snapshot; "
-            f"create one with `schemagate pull --out {root}`"
+            "create one in a folder of its own with "
+            "`schemagate pull --registry eventbridge:NAME --out FOLDER`"
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{index_path}: invalid snapshot index ({exc})") from exc

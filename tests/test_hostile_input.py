@@ -148,6 +148,13 @@ def test_overlong_number_is_rejected(
     assert_one_line_error(code, err, path, "at most 4,300 digits")
 
 
+def test_yaml_date_named_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "dated.yaml"
+    path.write_text("type: string\ndefault: 2024-01-01\n")
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, "value 2024-01-01 of YAML type date")
+
+
 def generated_bombs(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     deep = tmp_path / "deep.json"
     deep.write_text('{"a":' * 10_000 + "1" + "}" * 10_000)

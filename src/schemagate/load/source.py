@@ -166,7 +166,7 @@ def _plain(data: Any, source: str) -> Any:
             return value
         raise DocumentError(
             source,
-            f"value {value!r} of YAML type {type(value).__name__} has no JSON "
+            f"value {_yaml_text(value)} of YAML type {type(value).__name__} has no JSON "
             "equivalent; quote it as a string",
         )
 
@@ -186,6 +186,12 @@ def _check_depth(data: Any, source: str) -> None:
             below.extend([item for item in children if isinstance(item, dict | list)])
         level = below
         depth += 1
+
+
+def _yaml_text(value: Any) -> str:
+    """Write a YAML value as the document spells it where possible (dates as ISO text)."""
+    iso = getattr(value, "isoformat", None)
+    return iso() if callable(iso) else repr(value)
 
 
 def _first_line(exc: Exception) -> str:

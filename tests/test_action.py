@@ -335,3 +335,30 @@ def test_read_only_token_falls_back_to_summary(workspace: Path, tmp_path: Path) 
     assert "::warning title=schemagate comment::GET" in result.stdout
     summary = fake.summary_file.read_text(encoding="utf-8")
     assert "_No pull request comment: the token may not write comments" in summary
+
+
+@pytest.mark.parametrize(
+    ("text", "paths"),
+    [
+        (
+            "schemas/Order.json schemas/Payment.yaml",
+            ["schemas/Order.json", "schemas/Payment.yaml"],
+        ),
+        (
+            "schemas/Payment Captured.json\nschemas/Order.json\n",
+            [
+                "schemas/Payment Captured.json",
+                "schemas/Order.json",
+            ],
+        ),
+        ("", []),
+    ],
+    ids=["one-line", "one-per-line", "empty"],
+)
+def test_paths_input_split(text: str, paths: list[str], tmp_path: Path) -> None:
+    from schemagate.ci.action import check_arguments
+
+    report, summary, log = tmp_path / "r", tmp_path / "s", tmp_path / "l"
+    argv = check_arguments({"SCHEMAGATE_PATHS": text}, report, summary, log)
+    assert argv[0] == "check"
+    assert [a for a in argv[1:] if not a.startswith("-")][: len(paths)] == paths

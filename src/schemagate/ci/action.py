@@ -28,10 +28,7 @@ def check_arguments(
     The report in the requested format goes to `log`, which `main` prints with
     workflow commands turned off.
     """
-    argv = ["check"]
-    argv += [
-        path for line in environ.get("SCHEMAGATE_PATHS", "").splitlines() for path in line.split()
-    ]
+    argv = ["check", *_paths(environ.get("SCHEMAGATE_PATHS", ""))]
     options = {
         "--registry": "SCHEMAGATE_REGISTRY",
         "--mode": "SCHEMAGATE_MODE",
@@ -54,6 +51,15 @@ def check_arguments(
     if reason:
         argv += [f"--allow-breaking={reason}"]
     return argv
+
+
+def _paths(text: str) -> list[str]:
+    """Split the `paths` input: one path per line when it has several lines, so that a
+    name may contain spaces; otherwise paths separated by spaces."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        return lines
+    return text.split()
 
 
 def allow_reason(environ: Mapping[str, str]) -> str | None:

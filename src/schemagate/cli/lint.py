@@ -28,7 +28,8 @@ def command(paths: tuple[Path, ...], output_format: str, config_path: Path | Non
     """Lint event schemas (default: the configured schemas folder).
 
     Rules: idempotency-key-missing, idempotency-key-optional, event-source-missing,
-    event-detail-type-missing, detail-empty and property-name-style. Configure them
+    event-detail-type-missing, detail-empty, property-name-style and unknown-keyword.
+    Configure them
     under [tool.schemagate.lint] and their severities under [tool.schemagate.severity].
     Exits 1 when a finding is at or above the fail-on severity (default: error).
     """

@@ -162,7 +162,8 @@ def test_missing_generator_exits_2(
     assert code == 2
     assert err.strip() == (
         "error: codegen needs datamodel_code_generator, which is not installed; "
-        "install the codegen extra: pip install 'schemagate[codegen]'"
+        "install the codegen extra: pip install 'schemagate[codegen]' (in a source checkout: "
+        "pip install -e '.[codegen]')"
     )
     assert not Path("bindings").exists()
 

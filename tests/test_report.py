@@ -16,11 +16,11 @@ import pytest
 from schemagate.cli import main
 from schemagate.cli.options import use_color
 from schemagate.load import positions
-from schemagate.modes import Mode, Policy
+from schemagate.modes import Direction, Mode, Policy
 from schemagate.registry.base import SchemaVersion
 from schemagate.registry.snapshot import write_snapshot
 from schemagate.report.github import annotate, render_check
-from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
+from schemagate.report.model import CheckResult, Finding, SchemaResult, Status, Witness
 from schemagate.rules.catalogue import RULES, Severity
 from tests.report_cases import EXPECTED, Pair, write_pair
 
@@ -106,6 +106,17 @@ def test_github_annotation_escapes_properties_and_data() -> None:
     assert annotation == (
         "::warning file=dir%2Cwith%3Aodd/name.json,title=schemagate type-changed"
         "::/: 50%25 off%0Anow"
+    )
+
+
+def test_github_annotation_carries_witness() -> None:
+    witness = Witness(Direction.BACKWARD, {"total": "1.5"})
+    breaks = frozenset({Direction.BACKWARD})
+    finding = Finding("type-changed", Severity.ERROR, breaks, "#/t", "#/t", "retyped", (witness,))
+    annotation = annotate(finding, "a.json")
+    assert annotation is not None
+    assert annotation.endswith(
+        '::/t: retyped%0Abackward witness, rejected by the new schema: {"total": "1.5"}'
     )
 
 

@@ -110,7 +110,8 @@ def command(
     if not files:
         raise InputError(
             f"no schema files (.json, .yaml, .yml) in "
-            f"{', '.join(map(str, paths or (settings.schemas_path,)))}"
+            f"{', '.join(map(str, paths or (settings.schemas_path,)))}; add schema files, "
+            "or name the folder that has them (`schemas` in the settings, or as an argument)"
         )
     read = [*files, *([settings.source] if settings.source else [])]
     check_spares_inputs(extra_outputs, read, [p for p in inputs if p.is_dir()])

@@ -98,7 +98,8 @@ def _require_generator() -> None:
         verb = "is" if len(missing) == 1 else "are"
         raise InputError(
             f"codegen needs {' and '.join(missing)}, which {verb} not installed; "
-            "install the codegen extra: pip install 'schemagate[codegen]'"
+            "install the codegen extra: pip install 'schemagate[codegen]' (in a source checkout: "
+            "pip install -e '.[codegen]')"
         )
 
 

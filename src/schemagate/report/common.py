@@ -27,6 +27,21 @@ def witness_text(instance: object, limit: int | None = MAX_WITNESS_CHARS) -> str
     return text
 
 
+def witness_lines(finding: Finding) -> list[str]:
+    """Describe each witness of `finding` on one line: which reader rejects which event."""
+    lines = []
+    for witness in finding.witnesses:
+        event = witness_text(witness.instance)
+        if finding.rule.startswith("contract-"):
+            lines.append(
+                f"witness valid under the new schema that the consumer cannot read: {event}"
+            )
+            continue
+        reader = "new" if witness.direction == "backward" else "old"
+        lines.append(f"{witness.direction} witness, rejected by the {reader} schema: {event}")
+    return lines
+
+
 def diff_as_check(result: DiffResult, source: str) -> CheckResult:
     """View a diff of two files as a check of one schema, for reporters built on checks."""
     status = Status.COMPATIBLE if result.compatible else Status.BREAKING

@@ -6,7 +6,7 @@ each kind per step and info findings never fail the gate.
 
 from __future__ import annotations
 
-from schemagate.report.common import diff_as_check, finding_line, verdict
+from schemagate.report.common import diff_as_check, finding_line, verdict, witness_lines
 from schemagate.report.model import CheckResult, DiffResult, Finding
 from schemagate.rules.catalogue import Severity
 
@@ -46,6 +46,7 @@ def annotate(finding: Finding, path: str) -> str | None:
     message = f"{finding.pointer or '/'}: {finding.message}"
     if finding.accepted:
         message += f" (accepted: {finding.accepted})"
+    message = "\n".join([message, *witness_lines(finding)])
     joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
     return f"::{command} {joined}::{_escape_data(message)}"
 

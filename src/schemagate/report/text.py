@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from schemagate.report.common import finding_line, verdict, witness_text
+from schemagate.report.common import finding_line, verdict, witness_lines
 from schemagate.report.model import CheckResult, DiffResult, Finding, SchemaResult, Status
 from schemagate.resolve.keywords import escape
 from schemagate.rules.catalogue import Severity
@@ -43,18 +43,7 @@ def render_finding(finding: Finding, source: str, color: bool) -> list[str]:
     head = one_line(f"{where}: {finding.pointer or '/'}: ")
     tail = one_line(f"{finding.message}{_event_path(finding)}{breaks}{accepted}")
     lines = [f"{head}{_label(finding.severity, color)}: {tail} [{finding.rule}]"]
-    for witness in finding.witnesses:
-        if finding.rule.startswith("contract-"):
-            lines.append(
-                "    witness valid under the new schema that the consumer cannot read: "
-                f"{one_line(witness_text(witness.instance))}"
-            )
-            continue
-        reader = "new" if witness.direction == "backward" else "old"
-        lines.append(
-            f"    {witness.direction} witness, rejected by the {reader} schema: "
-            f"{one_line(witness_text(witness.instance))}"
-        )
+    lines += [f"    {one_line(line)}" for line in witness_lines(finding)]
     return lines
 
 

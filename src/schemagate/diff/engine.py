@@ -176,6 +176,9 @@ def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
 
 # Numbers the groups of changes that explain one unmatched union alternative.
 _GROUPS = itertools.count(1)
+# Bounds the probes kept for one alternative and the candidates each one tries.
+MAX_PROBES = 8
+MAX_PROBE_CANDIDATES = 12
 
 
 def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path: Path) -> None:
@@ -220,7 +223,7 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
             group=group,
         )
     )
-    for change in best or []:
+    for change in (best or [])[:MAX_PROBES]:
         walk.changes.append(
             dataclasses.replace(change, suspects=frozenset({direction}), probe=True, group=group)
         )
@@ -486,7 +489,12 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
         root = side.root()
     else:
         root = walk.roots[0] if direction is Direction.BACKWARD else walk.roots[1]
-    for candidate in change.candidates(direction):
+    candidates = change.candidates(direction)
+    if change.group and change.probe:
+        # A probe only offers a likelier witness for its group's alternative, so it
+        # tries its first few candidates; most of the cost of a union lies in probes.
+        candidates = itertools.islice(candidates, MAX_PROBE_CANDIDATES)
+    for candidate in candidates:
         for checked in (False, True):
             try:
                 event = side.examples.embed(root, change.path, candidate, checked=checked)

@@ -58,8 +58,13 @@ def same_keyword(old_side: Side, new_side: Side, old: Shape, new: Shape, keyword
     Keywords compared as a whole value (`not`, `patternProperties`, tuple `items` and
     the like) would otherwise miss a change to a definition they point to.
     """
-    before = [inlined(old_side, where, value) for where, value in old.keywords.get(keyword, [])]
-    after = [inlined(new_side, where, value) for where, value in new.keywords.get(keyword, [])]
+    old_locs, new_locs = old.keywords.get(keyword, []), new.keywords.get(keyword, [])
+    if not old_locs or not new_locs:
+        return not old_locs and not new_locs
+    if "'$ref'" not in repr(old_locs) + repr(new_locs):
+        return value_key([v for _, v in old_locs]) == value_key([v for _, v in new_locs])
+    before = [inlined(old_side, where, value) for where, value in old_locs]
+    after = [inlined(new_side, where, value) for where, value in new_locs]
     return value_key(before) == value_key(after)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from schemagate.diff.engine import diff_documents
 from schemagate.errors import InputError
-from schemagate.load.document import SchemaDocument, load_file, load_text
+from schemagate.load.document import SCHEMA_SUFFIXES, SchemaDocument, load_file, load_text
 from schemagate.modes import Mode, Policy
 from schemagate.registry.base import Registry, SchemaVersion
 from schemagate.registry.bulk import fetch_versions
@@ -22,7 +22,6 @@ from schemagate.rules.routing import routing_changes
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 
 # A stage that reads a finished check result with the local documents by schema name.
 Review = Callable[[CheckResult, dict[str, SchemaDocument], Registry], CheckResult]

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from schemagate.errors import InputError
-from schemagate.gate import SCHEMA_SUFFIXES
 from schemagate.report.render import Reporter, get_reporter
 
 OUTPUT_HELP = (
@@ -43,6 +42,8 @@ def check_spares_inputs(
 ) -> None:
     """Raise InputError when a report would replace a file the command reads, or would
     land in a schema folder as a file the next run would read as a schema."""
+    from schemagate.load.document import SCHEMA_SUFFIXES
+
     read = {_resolved(path) for path in files}
     for _, path in outputs:
         target = _resolved(Path(path))

@@ -55,6 +55,8 @@ _DIALECT_BY_URI = {
     "json-schema.org/draft/2020-12/schema": Dialect.DRAFT2020,
 }
 
+# File name suffixes of schema files, in folders the commands read.
+SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 # The component the registry's OpenAPI documents use for the event envelope.
 ENVELOPE_COMPONENT = "AWSEvent"
 # Key under which a document with several root components keeps the union of them.

@@ -139,15 +139,20 @@ def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         old.where(keyword),
         new.where(keyword),
         suspects=BOTH,
-        backward=Deferred(_triggered(old_side, old, changed, after)),
-        forward=Deferred(_triggered(new_side, new, changed, before)),
+        backward=Deferred(_triggered(old_side, old, changed, after, before)),
+        forward=Deferred(_triggered(new_side, new, changed, before, after)),
     )
 
 
 def _triggered(
-    side: Side, shape: Shape, names: list[str], other: dict[str, list[Any]]
+    side: Side,
+    shape: Shape,
+    names: list[str],
+    other: dict[str, list[Any]],
+    own: dict[str, list[Any]],
 ) -> Iterator[dict[str, Any]]:
-    """Yield objects of `shape` holding a trigger name, without what `other` demands."""
+    """Yield objects of `shape` holding a trigger name, without what `other` demands,
+    then with each member a dependency schema of either side constrains."""
     base = _base_object(side, shape)
     for name in names:
         value = dict(base)
@@ -157,6 +162,21 @@ def _triggered(
         yield value
         for extra in PLAIN_VALUES[:3]:
             yield {**value, name: extra}
+        for member in _dependency_members(other.get(name, []) + own.get(name, [])):
+            if member not in value:
+                yield {**value, member: _member_value(side, shape, member)}
+            for extra in PLAIN_VALUES[:3]:
+                yield {**value, member: extra}
+
+
+def _dependency_members(dependencies: list[Any]) -> list[str]:
+    """Return the members that dependency schemas (not name lists) declare, in order."""
+    members: list[str] = []
+    for dependency in dependencies:
+        declared = dependency.get("properties") if isinstance(dependency, dict) else None
+        if isinstance(declared, dict):
+            members += [m for m in declared if m not in members]
+    return members
 
 
 # Drafts that define `propertyNames` (6 on) and `if`/`then`/`else` (7 on). Earlier

@@ -8,6 +8,8 @@ check may propose values that turn out not to break anything.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from schemagate.rules.common import ALL_TYPES, range_change, same_keyword, share
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
+    from schemagate.modes import Direction
 
 
 def describe_types(types: frozenset[str] | None) -> str:
@@ -373,17 +376,62 @@ def check_other_keywords(
         for k in GENERIC_KEYWORDS
         if not same_keyword(old_side, new_side, old, new, k) and _generic(k, old, new)
     ]
-    if not changed:
+    directions = suspects(True, True)
+    if set(changed) <= {"minContains", "maxContains"}:
+        directions = _count_suspects(old, new)
+    if not changed or not directions:
         return
     yield Change(
         "schema-changed",
         f"{', '.join(changed)} changed",
         old.pointer,
         new.pointer,
-        suspects=suspects(True, True),
-        backward=Deferred(_few(old_side, old)),
-        forward=Deferred(_few(new_side, new)),
+        suspects=directions,
+        backward=Deferred(itertools.chain(_few(old_side, old), _counted(old_side, old, new))),
+        forward=Deferred(itertools.chain(_few(new_side, new), _counted(new_side, new, old))),
     )
+
+
+# Items tried in arrays for a changed `contains`, beside examples of `contains` itself.
+PLAIN_ITEMS: tuple[Any, ...] = ("text", 0, 1.5)
+
+
+def _count_suspects(old: Shape, new: Shape) -> frozenset[Direction]:
+    """Return the directions a change of `minContains`/`maxContains` alone may break.
+
+    The defaults are 1 and no limit, so removing `minContains: 1` changes nothing.
+    """
+    old_low, old_high = _contains_bounds(old)
+    new_low, new_high = _contains_bounds(new)
+    backward = new_low > old_low or new_high < old_high
+    forward = new_low < old_low or new_high > old_high
+    return suspects(backward, forward)
+
+
+def _contains_bounds(shape: Shape) -> tuple[float, float]:
+    lows = [v for v in shape.all("minContains") if isinstance(v, int | float)]
+    highs = [v for v in shape.all("maxContains") if isinstance(v, int | float)]
+    return max(lows, default=1), min(highs, default=math.inf)
+
+
+def _counted(side: Side, shape: Shape, other: Shape) -> Iterator[list[Any]]:
+    """Yield arrays holding 0, 1, 2 and each bound's count (and one past it) of an item
+    that this side's `contains` accepts, or of a plain value, for changes to `contains`
+    and its counts."""
+    counts = {0, 1, 2}
+    for keyword in ("minContains", "maxContains"):
+        for value in (*shape.all(keyword), *other.all(keyword)):
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 100:
+                counts |= {value, value + 1}
+    items = []
+    for where, rule in shape.keywords.get("contains", []):
+        if not isinstance(rule, bool):
+            with contextlib.suppress(Unbuildable):
+                items.append(side.examples.example(side.examples.conj([(where, rule)])))
+    items += list(PLAIN_ITEMS)
+    for item in items:
+        for count in sorted(counts):
+            yield [item] * count
 
 
 def _generic(keyword: str, old: Shape, new: Shape) -> bool:

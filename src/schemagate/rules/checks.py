@@ -376,10 +376,12 @@ def check_other_keywords(
         for k in GENERIC_KEYWORDS
         if not same_keyword(old_side, new_side, old, new, k) and _generic(k, old, new)
     ]
+    if not changed:
+        return
     directions = suspects(True, True)
     if set(changed) <= {"minContains", "maxContains"}:
         directions = _count_suspects(old, new)
-    if not changed or not directions:
+    if not directions:
         return
     yield Change(
         "schema-changed",

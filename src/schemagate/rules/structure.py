@@ -124,6 +124,8 @@ def _dependencies(side: Side, shape: Shape) -> dict[str, list[Any]]:
 
 
 def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
+    if not any(k in old.keywords or k in new.keywords for k in DEPENDENCY_KEYWORDS):
+        return
     before, after = _dependencies(old_side, old), _dependencies(new_side, new)
     if value_key(before) == value_key(after):
         return

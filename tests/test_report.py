@@ -271,6 +271,7 @@ def test_output_option_writes_each_format(
     code, out, _ = run([*argv, str(pair.old), str(pair.new)], capsys)
     assert code == 1
     assert json.loads(out)["compatible"] is False
+    assert json.loads(out)["ok"] is False
     assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert ET.fromstring(junit.read_text(encoding="utf-8")).tag == "testsuites"
 

@@ -79,6 +79,8 @@ class DiffResult:
         return {
             "format_version": FORMAT_VERSION,
             "compatible": self.compatible,
+            # The same verdict under the key a check report uses.
+            "ok": self.compatible,
             "mode": self.mode.value,
             "policy": self.policy.value,
             "findings": [f.to_json() for f in self.findings],

@@ -70,6 +70,9 @@ class Change:
     # Changes that share a nonzero group explain one suspected break: once one of them
     # is proven in a direction, the others are not reported as unproven in it.
     group: int = 0
+    # For a change found inside one union alternative: the length of the path to the
+    # union and the alternative's schemas, so a witness is built through that branch.
+    branch: tuple[int, Any] | None = None
 
     def candidates(self, direction: Direction) -> Iterable[Any]:
         return self.backward if direction is Direction.BACKWARD else self.forward

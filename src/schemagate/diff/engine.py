@@ -225,7 +225,13 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
     )
     for change in (best or [])[:MAX_PROBES]:
         walk.changes.append(
-            dataclasses.replace(change, suspects=frozenset({direction}), probe=True, group=group)
+            dataclasses.replace(
+                change,
+                suspects=frozenset({direction}),
+                probe=True,
+                group=group,
+                branch=(len(path), alt),
+            )
         )
 
 
@@ -329,8 +335,13 @@ def result_of(findings: list[Finding], mode: Mode, policy: Policy) -> DiffResult
 
 
 def _mergeable(first: Finding, second: Finding) -> bool:
-    """Tell whether two reports of one change add up: in each direction both report,
-    they report the same event."""
+    """Tell whether two reports are of one change, found through several alternatives.
+
+    Reports of added or removed alternatives at one union share their pointer and
+    message, so they are one change only where their events agree.
+    """
+    if not first.rule.startswith("union-branch-"):
+        return True
     mine = {w.direction: w for w in first.witnesses}
     return all(mine.get(w.direction, w) == w for w in second.witnesses)
 
@@ -483,6 +494,19 @@ def _findings(
         )
 
 
+def _embedded(side: Side, root: Conj, change: Change, candidate: Any, checked: bool) -> Any:
+    """Build the event that holds `candidate` at the change's path.
+
+    A change found inside one union alternative is built through that alternative,
+    and the result placed at the union, rather than trying every alternative there.
+    """
+    if change.branch is None:
+        return side.examples.embed(root, change.path, candidate, checked=checked)
+    depth, alternative = change.branch
+    inner = side.examples.embed(alternative, change.path[depth:], candidate, checked=checked)
+    return side.examples.embed(root, change.path[:depth], inner, checked=checked)
+
+
 def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> Witness | None:
     side = walk.old if direction is Direction.BACKWARD else walk.new
     if walk.roots is None:
@@ -497,7 +521,7 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
     for candidate in candidates:
         for checked in (False, True):
             try:
-                event = side.examples.embed(root, change.path, candidate, checked=checked)
+                event = _embedded(side, root, change, candidate, checked)
             except Unbuildable:
                 continue
             if prover.proves(direction, event):

@@ -138,6 +138,37 @@ def test_publish_breaking_writes_nothing(
     assert "CreateSchema" not in calls
 
 
+def test_publish_allow_breaking_writes_with_reason(
+    registry: str, schemas_client: Any, tmp_path: Path, capsys: Any
+) -> None:
+    folder = _local(tmp_path, ORDER_BREAKING)
+
+    code = _publish(registry, folder, "--mode", "backward", "--allow-breaking", "label on #12")
+
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, out
+    assert "label on #12" in out
+    assert _versions(schemas_client, registry, "OrderPlaced") == ["1", "2"]
+
+
+def test_publish_honours_accepted_change(
+    registry: str, schemas_client: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    folder = _local(tmp_path, ORDER_BREAKING)
+    (tmp_path / "schemagate.toml").write_text(
+        '[[accepted-changes]]\nrule = "enum-value-removed"\nschema = "OrderPlaced"\n'
+        'pointer = "/properties/status"\nreason = "paid moved to its own event"\n'
+        "expires = 2099-01-01\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+
+    code = _publish(registry, folder, "--mode", "backward")
+
+    assert code == EXIT_OK, capsys.readouterr().out
+    assert _versions(schemas_client, registry, "OrderPlaced") == ["1", "2"]
+
+
 def test_publish_dry_run_writes_nothing(
     registry: str, schemas_client: Any, emulator_url: str, tmp_path: Path, capsys: Any
 ) -> None:

@@ -40,6 +40,13 @@ if TYPE_CHECKING:
     "--dry-run", is_flag=True, help="Gate and list what would be created, but write nothing."
 )
 @click.option(
+    "--allow-breaking",
+    default=None,
+    metavar="REASON",
+    help="Report breaking findings as warnings and publish anyway, giving REASON in the "
+    "report (as a pull request with the allow label did).",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -56,6 +63,7 @@ def command(
     strict: bool | None,
     since: timedelta | None,
     dry_run: bool,
+    allow_breaking: str | None,
     output_format: str,
     config_path: Path | None,
     jobs: int,
@@ -72,18 +80,25 @@ def command(
     failed and nothing was written, 2 on invalid input, 3 on a registry error or a
     concurrent writer (versions created before it are listed).
     """
+    import dataclasses
+
     from schemagate.contracts.gate import contract_review
     from schemagate.gate import discover
     from schemagate.registry import open_registry
     from schemagate.registry.cached import CachedEventBridgeRegistry
     from schemagate.registry.publish import publish
 
+    if allow_breaking is not None and not allow_breaking.strip():
+        raise InputError(
+            f"invalid --allow-breaking {allow_breaking!r}: the reason is empty; give the "
+            "reason the report shows, for example --allow-breaking 'consumers migrated'"
+        )
     settings = load_settings(config_path)
     uri = registry_uri or settings.registry
     if uri is None or not uri.startswith("eventbridge:"):
         raise InputError(
             f"publish writes to an EventBridge registry, not {uri!r}; pass "
-            "--registry eventbridge:NAME or set registry under [tool.schemagate]"
+            "--registry eventbridge:NAME or set registry in the settings file"
         )
     files = discover(list(paths) or [settings.schemas_path])
     if not files:
@@ -93,8 +108,22 @@ def command(
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
     review = contract_review(settings.contracts, registry, settings)
+    # The settings' severities and accepted changes apply as in `check`. A new schema
+    # passes unless another finding blocks it, as publish has always treated it.
+    overrides = dataclasses.replace(
+        settings.overrides(), allow_new=False, allow_breaking=allow_breaking or None
+    )
     result = publish(
-        files, registry, mode, policy, settings.names, settings.base, since, review, dry_run
+        files,
+        registry,
+        mode,
+        policy,
+        settings.names,
+        settings.base,
+        since,
+        review,
+        dry_run,
+        overrides,
     )
     _render(result, output_format)
     if result.conflict is not None:
@@ -112,6 +141,14 @@ def _render(result: PublishResult, output_format: str) -> None:
         click.echo(get_reporter("text").check(result.gate, use_color()), nl=False)
         click.echo(f"nothing published to {result.registry}: the gate failed")
         return
+    accepted = [
+        f"{schema.name}: {finding.rule} at {finding.pointer or '/'} ({finding.accepted})"
+        for schema in result.gate.schemas
+        for finding in schema.findings
+        if finding.accepted and finding.rule != "schema-unregistered"
+    ]
+    for line in accepted:
+        click.echo(f"accepted break {line}")
     for write in result.created:
         click.echo(f"created {write.name} version {write.version} ({write.path})")
     if result.dry_run:

@@ -22,6 +22,7 @@ from schemagate.errors import ConflictError, InputError
 from schemagate.gate import check_schemas
 from schemagate.load.document import SchemaDocument, load_file
 from schemagate.modes import Mode, Policy
+from schemagate.overrides import Overrides, apply_overrides
 from schemagate.registry.base import SchemaVersion, WritableRegistry
 from schemagate.report.model import CheckResult, SchemaResult, Status
 from schemagate.rules.catalogue import Severity
@@ -120,9 +121,16 @@ def publish(
     since: timedelta | None = None,
     review: Review | None = None,
     dry_run: bool = False,
+    overrides: Overrides | None = None,
 ) -> PublishResult:
-    """Gate `files`, then register each changed one unless the gate failed or `dry_run`."""
+    """Gate `files`, then register each changed one unless the gate failed or `dry_run`.
+
+    `overrides` (the settings' severities and accepted changes, an allow reason) apply
+    to the gate as they do in `check`, so a break `check` let pass can be registered.
+    """
     gate = check_schemas(files, registry, mode, policy, names, base, review=review, since=since)
+    if overrides is not None:
+        gate = apply_overrides(gate, overrides)
     result = PublishResult(registry.uri, dry_run, _mark_new_schemas(gate))
     if not result.gate_passed:
         return result

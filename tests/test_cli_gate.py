@@ -432,3 +432,16 @@ def test_broken_link_in_schema_folder_exits_2(
     assert code == 2
     assert out == ""
     assert err.startswith(f"error: {schemas / 'Gone.json'}: link to a missing file")
+
+
+def test_check_output_into_snapshot_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(ROOT / "snapshot", snapshot)
+    index = (snapshot / "snapshot.json").read_text(encoding="utf-8")
+    argv = ["check", str(ROOT / "schemas"), "--registry", f"dir:{snapshot}"]
+    code, _, err = run([*argv, "--output", f"sarif={snapshot / 'snapshot.json'}"], capsys)
+    assert code == 2
+    assert "is a snapshot folder that `schemagate pull` writes" in err
+    assert (snapshot / "snapshot.json").read_text(encoding="utf-8") == index

@@ -286,3 +286,14 @@ def test_registry_contracts_are_not_generated(
     assert "schemagate_contract_billing.py" not in modules
     assert "category.py" in modules
     assert "contract" not in Path("bindings/__init__.py").read_text("utf-8")
+
+
+@pytest.mark.parametrize("out", ["snap", "snap/inner", "schemas"])
+def test_out_inside_input_folder_exits_2(
+    snapshot: Path, out: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("schemas").mkdir()
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", out], capsys)
+    assert code == 2
+    assert f"invalid --out {out}: it is inside" in err
+    assert not Path(out, "__init__.py").exists()

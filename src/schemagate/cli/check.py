@@ -114,7 +114,12 @@ def command(
             "or name the folder that has them (`schemas` in the settings, or as an argument)"
         )
     read = [*files, *([settings.source] if settings.source else [])]
-    check_spares_inputs(extra_outputs, read, [p for p in inputs if p.is_dir()])
+    check_spares_inputs(
+        extra_outputs,
+        read,
+        [p for p in inputs if p.is_dir()],
+        _snapshot_folders(against or registry_uri or settings.registry, settings),
+    )
     registry = _open_baseline(against or registry_uri, settings, files, against is not None)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
@@ -128,6 +133,15 @@ def command(
     click.echo(reporter.check(result, use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.check(result, False))
     return EXIT_OK if result.ok else EXIT_GATE_FAILED
+
+
+def _snapshot_folders(uri: str | None, settings: Settings) -> list[Path]:
+    """Return the snapshot folder a `dir:` registry names, relative paths resolved as
+    `open_registry` resolves them."""
+    if uri is None or not uri.startswith("dir:"):
+        return []
+    base = settings.base if uri == settings.registry else Path.cwd()
+    return [base / uri.removeprefix("dir:")]
 
 
 def _warn_unknown_accepted(settings: Settings, result: CheckResult) -> None:

@@ -62,6 +62,7 @@ def command(
     from schemagate.codegen import build_package, compare_package, write_package
 
     settings = load_settings(config_path)
+    _check_out_apart(out, paths, registry_uri or settings.registry, settings)
     inputs = _collect_inputs(paths, registry_uri, schema_specs, settings)
     files = build_package(inputs)
     if check:
@@ -116,6 +117,31 @@ def _warn_if_not_importable(out: Path) -> None:
         f"be imported from it; rename the folder, for example to {suggestion!r}",
         err=True,
     )
+
+
+def _check_out_apart(
+    out: Path, paths: tuple[Path, ...], uri: str | None, settings: Settings
+) -> None:
+    """Raise InputError when --out is, or is inside, a folder the command reads.
+
+    Modules written into a schema folder would be read as schemas, and into a snapshot
+    folder would stop `pull` from refreshing it.
+    """
+    folders = [p for p in paths if p.is_dir()] or [settings.schemas_path]
+    if uri is not None and uri.startswith("dir:"):
+        base = settings.base if uri == settings.registry else Path.cwd()
+        folders.append(base / uri.removeprefix("dir:"))
+    target = out.resolve()
+    # A folder holding the working directory is a project root, not a schema folder.
+    here = Path.cwd().resolve()
+    for folder in folders:
+        if not folder.exists() or folder.resolve() in (here, *here.parents):
+            continue
+        if target == folder.resolve() or folder.resolve() in target.parents:
+            raise InputError(
+                f"invalid --out {out}: it is inside {folder}, which codegen reads; "
+                "write the package to a folder of its own, such as src/events"
+            )
 
 
 def _collect_inputs(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -38,10 +38,14 @@ def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
 
 
 def check_spares_inputs(
-    outputs: list[tuple[Reporter, str]], files: list[Path], folders: list[Path]
+    outputs: list[tuple[Reporter, str]],
+    files: list[Path],
+    folders: list[Path],
+    snapshots: Sequence[Path] = (),
 ) -> None:
-    """Raise InputError when a report would replace a file the command reads, or would
-    land in a schema folder as a file the next run would read as a schema."""
+    """Raise InputError when a report would replace a file the command reads, would land
+    in a schema folder as a file the next run would read as a schema, or would land in
+    a snapshot folder, whose files `pull` owns."""
     from schemagate.load.document import SCHEMA_SUFFIXES
 
     read = {_resolved(path) for path in files}
@@ -52,6 +56,12 @@ def check_spares_inputs(
                 f"invalid --output path {path}: the command reads this file, so the report "
                 "would replace it; write the report to another file"
             )
+        for folder in snapshots:
+            if _resolved(folder) in target.parents:
+                raise InputError(
+                    f"invalid --output path {path}: {folder} is a snapshot folder that "
+                    "`schemagate pull` writes; write the report outside it"
+                )
         if target.suffix.lower() in SCHEMA_SUFFIXES:
             for folder in folders:
                 if _resolved(folder) in target.parents:

@@ -275,6 +275,10 @@ def test_invalid_input_reports_failure_outputs(workspace: Path, tmp_path: Path) 
     outputs = read_outputs(fake.output_file)
     assert outputs["ok"] == "false"
     assert outputs["report-path"] == ""
+    summary = Path(outputs["summary-path"]).read_text(encoding="utf-8")
+    assert summary.startswith("## schemagate: the gate could not run")
+    assert "'fatal'" in summary
+    assert "::error title=schemagate::" in result.stdout
 
 
 def run_comment(fake: Runner, github: FakeGitHub) -> subprocess.CompletedProcess[str]:

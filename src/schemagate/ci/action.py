@@ -8,6 +8,8 @@ the JSON report and the step outputs, and exits with `check`'s exit code.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import secrets
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from schemagate.ci.event import read_pull_request
+from schemagate.errors import EXIT_USAGE
 
 
 def check_arguments(
@@ -83,12 +86,36 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     for stale in (report, summary, log):
         stale.unlink(missing_ok=True)
     sys.stdout.flush()
-    code = schemagate_main(check_arguments(environ, report, summary, log))
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        code = schemagate_main(check_arguments(environ, report, summary, log))
+    sys.stderr.write(errors.getvalue())
     sys.stdout.flush()
+    if code >= EXIT_USAGE:
+        _report_failure(code, errors.getvalue(), summary)
     _print_inert(log)
     _append_summary(environ.get("GITHUB_STEP_SUMMARY"), summary)
     _write_outputs(environ.get("GITHUB_OUTPUT"), code, report, summary)
     return code
+
+
+def _report_failure(code: int, errors: str, summary: Path) -> None:
+    """Say that the gate could not run, in an annotation and in the summary.
+
+    The summary replaces the pull request's comment, which would otherwise still show
+    the last run's verdict.
+    """
+    from schemagate.report.github import escape_data
+
+    lines = [line for line in errors.strip().splitlines() if line.strip()]
+    reason = lines[-1] if lines else f"schemagate exited with {code}"
+    print(f"::error title=schemagate::{escape_data(reason)}", flush=True)
+    fence = "````"
+    summary.write_text(
+        f"## schemagate: the gate could not run\n\nExit code {code}:\n\n"
+        f"{fence}\n{reason.replace(fence, '')}\n{fence}\n",
+        encoding="utf-8",
+    )
 
 
 def _print_inert(log: Path) -> None:

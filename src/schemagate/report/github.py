@@ -48,12 +48,12 @@ def annotate(finding: Finding, path: str) -> str | None:
         message += f" (accepted: {finding.accepted})"
     message = "\n".join([message, *witness_lines(finding)])
     joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
-    return f"::{command} {joined}::{_escape_data(message)}"
+    return f"::{command} {joined}::{escape_data(message)}"
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

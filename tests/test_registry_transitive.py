@@ -166,3 +166,38 @@ def test_transitive_against_emulator(
     assert transitive == EXIT_GATE_FAILED
     assert _rules(report).count("enum-value-removed") == 1
     assert recent == EXIT_GATE_FAILED
+
+
+def test_transitive_checks_unchanged_schema_against_history(tmp_path: Path, capsys: Any) -> None:
+    # The local schema equals version 2, which dropped "c" from version 1's values.
+    snapshot = _snapshot(tmp_path, [30, 10], HISTORY)
+    local = tmp_path / "unchanged"
+    local.mkdir()
+    (local / "s.json").write_text(HISTORY[1], encoding="utf-8")
+    argv = ["check", "--registry", f"dir:{snapshot}", "--format", "json", str(local)]
+
+    plain = main([*argv, "--mode", "backward"])
+    plain_report = json.loads(capsys.readouterr().out)
+    transitive = main([*argv, "--mode", "backward-transitive"])
+    transitive_report = json.loads(capsys.readouterr().out)
+
+    assert plain == EXIT_OK
+    assert plain_report["schemas"][0]["status"] == "unchanged"
+    assert transitive == EXIT_GATE_FAILED
+    assert transitive_report["schemas"][0]["status"] == "breaking"
+    messages = [f["message"] for f in transitive_report["schemas"][0]["findings"]]
+    assert any(m.startswith("against version 1:") for m in messages)
+
+
+def test_transitive_unchanged_schema_with_compatible_history(tmp_path: Path, capsys: Any) -> None:
+    history = [_enum_schema("a", "b"), _enum_schema("a", "b", "c")]
+    snapshot = _snapshot(tmp_path, [30, 10], history)
+    local = tmp_path / "unchanged"
+    local.mkdir()
+    (local / "s.json").write_text(history[1], encoding="utf-8")
+    argv = ["check", "--registry", f"dir:{snapshot}", "--format", "json", str(local)]
+
+    code = main([*argv, "--mode", "backward-transitive"])
+
+    assert code == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["schemas"][0]["status"] == "unchanged"

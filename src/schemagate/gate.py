@@ -180,8 +180,11 @@ def _check_one(
         )
         return SchemaResult(name, path, Status.UNREGISTERED, None, [finding])
     latest = versions[-1]
-    if registered_document(latest, registry).data == local.data:
+    unchanged = registered_document(latest, registry).data == local.data
+    if unchanged and len(versions) == 1:
         return SchemaResult(name, path, Status.UNCHANGED, latest.version, [], (latest.version,))
+    # Under a transitive mode an unchanged schema is still compared with the versions
+    # before the latest, which may not have been checked against each other.
     findings: list[Finding] = []
     seen: set[tuple[str, str | None, str | None, str]] = set()
     compared: set[str] = set()
@@ -203,6 +206,8 @@ def _check_one(
     findings.extend(routing_changes(registered_document(latest, registry), local, mode))
     breaking = any(f.severity is Severity.ERROR for f in findings)
     status = Status.BREAKING if breaking else Status.COMPATIBLE
+    if unchanged and not breaking:
+        status = Status.UNCHANGED
     return SchemaResult(
         name, path, status, latest.version, findings, tuple(v.version for v in versions)
     )

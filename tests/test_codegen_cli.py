@@ -85,10 +85,7 @@ def test_check_passes_then_lists_stale_files(
     assert clean_code == 0
     assert "up to date" in clean_out
     assert stale_code == 1
-    assert (
-        "bindings/category.py: differs from what the schemas generate (edited, or out of date)"
-        in stale_out
-    )
+    assert "bindings/category.py: edited since schemagate wrote it" in stale_out
     assert "notes.txt" not in stale_out
     assert Path("bindings/category.py").read_text() == "# edited\n"
 
@@ -101,10 +98,7 @@ def test_check_fails_when_registry_has_newer_version(
     code, out, _ = run(["codegen", "--registry", "dir:snap", "--out", "b", "--check"], capsys)
 
     assert code == 1
-    assert (
-        "b/aws_partner_mongodb_com_ticket_created.py: differs from what the schemas "
-        "generate (edited, or out of date)" in out
-    )
+    assert "b/aws_partner_mongodb_com_ticket_created.py: out of date" in out
     assert "b/category.py: missing" in out
 
 
@@ -297,3 +291,17 @@ def test_out_inside_input_folder_exits_2(
     assert code == 2
     assert f"invalid --out {out}: it is inside" in err
     assert not Path(out, "__init__.py").exists()
+
+
+def test_edited_module_is_not_replaced(snapshot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["codegen", "--registry", "dir:snap", "--out", "bindings"]
+    assert run(argv, capsys)[0] == 0
+    module = Path("bindings/category.py")
+    edited = module.read_text("utf-8") + "\nLOCAL_CONSTANT = 1\n"
+    module.write_text(edited, "utf-8")
+
+    code, _, err = run(argv, capsys)
+
+    assert code == 2
+    assert "category.py: edited since schemagate wrote it" in err
+    assert module.read_text("utf-8") == edited

@@ -8,6 +8,7 @@ renamed into place, so a reader never sees a half-written module.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -67,6 +68,29 @@ def _plain_name(name: object) -> bool:
     )
 
 
+def edited_files(out: Path) -> list[str]:
+    """Return the files the lock lists whose content no longer has the recorded hash."""
+    try:
+        lock = json.loads((out / LOCK_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    entries = lock.get("files") if isinstance(lock, dict) else None
+    if not isinstance(entries, dict):
+        return []
+    edited = []
+    for name, entry in sorted(entries.items()):
+        recorded = entry.get("sha256") if isinstance(entry, dict) else None
+        if not _plain_name(name) or not isinstance(recorded, str):
+            continue
+        try:
+            text = (out / name).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(text).hexdigest() != recorded:
+            edited.append(name)
+    return edited
+
+
 def present_files(out: Path) -> set[str]:
     """List the files under `out`, relative to it, skipping `__pycache__` folders."""
     if not out.is_dir():
@@ -94,6 +118,13 @@ def write_package(out: Path, files: dict[str, str]) -> WriteResult:
     stale = sorted((owned & present) - set(files))
     unchanged = sorted(name for name in files if _same(out / name, files[name]))
     changed = sorted(name for name in files if name not in unchanged)
+    edited = [n for n in edited_files(out) if n in stale or (n in changed and n != LOCK_NAME)]
+    if edited:
+        raise InputError(
+            f"{out / edited[0]}: edited since schemagate wrote it, so it is not replaced; "
+            "move the changes out of the generated package (or delete the file) and run "
+            "codegen again"
+        )
     out.mkdir(parents=True, exist_ok=True)
     _write_files(out, files, changed, stale)
     for name in stale:
@@ -144,15 +175,23 @@ def _same(path: Path, text: str) -> bool:
 def compare_package(out: Path, files: dict[str, str]) -> list[Difference]:
     """List the files whose content on disk differs from `files`, without writing anything."""
     differences = []
+    owned = owned_files(out)
+    edited = set(edited_files(out))
     for name in sorted(files):
         path = out / name
         if not path.is_file():
             differences.append(Difference(name, "missing"))
-        elif not _same(path, files[name]):
+        elif name not in owned:
             differences.append(
-                Difference(name, "differs from what the schemas generate (edited, or out of date)")
+                Difference(name, "exists and schemagate did not write it; move it away first")
             )
+        elif name in edited:
+            differences.append(
+                Difference(name, "edited since schemagate wrote it; move the changes out first")
+            )
+        elif not _same(path, files[name]):
+            differences.append(Difference(name, "out of date"))
     present = present_files(out)
-    for name in sorted((owned_files(out) & present) - set(files)):
+    for name in sorted((owned & present) - set(files)):
         differences.append(Difference(name, "no longer generated"))
     return differences

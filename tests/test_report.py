@@ -231,6 +231,10 @@ def test_sarif_is_valid_with_one_rule_per_id(
         )
     assert expected_lines(pair) <= found
     assert ("schema-unregistered", "", 1) in found
+    proven = [r for r in run_["results"] if r["properties"]["witnesses"]]
+    assert proven
+    for result in proven:
+        assert " witness, rejected by the " in result["message"]["text"]
 
 
 def test_junit_has_one_case_per_schema(
@@ -359,3 +363,14 @@ def test_output_to_standard_output_exits_2(pair: Pair, capsys: pytest.CaptureFix
     assert code == 2
     assert out == ""
     assert "use --format sarif instead" in err
+
+
+def test_two_outputs_to_one_file_exit_2(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "report.out"
+    argv = ["diff", "--output", f"sarif={target}", "--output", f"junit={target}"]
+    code, out, err = run([*argv, str(pair.old), str(pair.new)], capsys)
+    assert code == 2
+    assert out == ""
+    assert "another --output already writes" in err

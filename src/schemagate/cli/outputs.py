@@ -19,7 +19,7 @@ OUTPUT_HELP = (
 
 def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
     """Check every FORMAT=PATH pair before the gate runs, so a typo costs no time."""
-    outputs = []
+    outputs: list[tuple[Reporter, str]] = []
     for spec in specs:
         name, separator, path = spec.partition("=")
         if not separator or not path:
@@ -33,6 +33,11 @@ def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
                 f"output; use --format {name.strip().lower()} instead, or write to a file"
             )
         _check_writable(spec, Path(path), name.strip().lower())
+        if any(_resolved(Path(path)) == _resolved(Path(other)) for _, other in outputs):
+            raise InputError(
+                f"invalid --output {spec!r}: another --output already writes {path}; "
+                "give each report its own file"
+            )
         outputs.append((reporter, path))
     return outputs
 

@@ -89,11 +89,11 @@ def _warn_shared_routes(built: list[_Module]) -> None:
     for (source, detail_type), names in sorted(claimed.items(), key=str):
         if len(names) > 1:
             logger.warning(
-                "schemas %s share source %r and detail-type %r; parse_event tries them in "
+                "schemas %s share source %s and detail-type %s; parse_event tries them in "
                 "that order and returns the first that validates",
                 ", ".join(names),
-                source,
-                detail_type,
+                "(none)" if source is None else repr(source),
+                "(none)" if detail_type is None else repr(detail_type),
             )
 
 

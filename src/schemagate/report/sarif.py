@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from schemagate import __version__
-from schemagate.report.common import diff_as_check, finding_line
+from schemagate.report.common import diff_as_check, finding_line, witness_lines
 from schemagate.report.model import CheckResult, DiffResult, Finding
 from schemagate.rules.catalogue import RULES, Rule, Severity
 
@@ -72,10 +72,11 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 def _result(finding: Finding, path: str, index: dict[str, int]) -> dict[str, Any]:
     line = finding_line(finding, path)
+    where = finding.pointer or "/"
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": _LEVELS[finding.severity],
-        "message": {"text": f"{finding.pointer or '/'}: {finding.message}"},
+        "message": {"text": "\n".join([f"{where}: {finding.message}", *witness_lines(finding)])},
         "locations": [
             {
                 "physicalLocation": {

@@ -95,3 +95,24 @@ def test_deeply_nested_break_is_proven() -> None:
     assert len(retyped) == 1
     assert len(retyped[0].witnesses) == 2
     assert len(retyped[0].path) == 90
+
+
+def test_backtracking_pattern_pair_ends() -> None:
+    # `re` backtracks for hours matching the old pattern's strings against the new one.
+    # The check runs in a child process, so a regression fails at the limit, not hangs.
+    import subprocess
+    import sys
+
+    script = (
+        "from tests.engine_support import strict_backward\n"
+        "def member(p):\n"
+        "    return {'type': 'object', 'required': ['x'],\n"
+        "            'properties': {'x': {'type': 'string', 'pattern': p}}}\n"
+        "old, new = member(r'^([A-Za-z0-9]+\\s?)+$'), member(r'^([A-Za-z0-9]+-?)+$')\n"
+        "print(sorted({f.rule for f in strict_backward(old, new).findings}))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "pattern-changed" in completed.stdout

@@ -12,10 +12,12 @@ import functools
 import itertools
 import math
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from schemagate.diff.budget import WorkBudget
+from schemagate.diff.patterns import PatternTimedOut, search
 from schemagate.diff.proof import DocumentValidator
 from schemagate.diff.shape import Conj, Loc, Shape, build_shape, effective_types, expand, json_type
 from schemagate.resolve.refs import Resolver
@@ -106,7 +108,10 @@ class ExampleBuilder:
                     return False
                 continue
             stripped = "anyOf" not in schema and "oneOf" not in schema
-            if not self.validator.is_valid(instance, pointer, without_unions=stripped):
+            try:
+                if not self.validator.is_valid(instance, pointer, without_unions=stripped):
+                    return False
+            except PatternTimedOut:
                 return False
         return True
 
@@ -219,15 +224,13 @@ class ExampleBuilder:
         """Return the schemas a member called `name` of an object of `shape` must satisfy."""
         if name in shape.properties:
             return self.conj(shape.properties[name])
-        import re
-
         matched: list[Loc] = []
         for where, patterns in shape.keywords.get("patternProperties", []):
             for pattern, sub in patterns.items():
                 try:
-                    if re.search(pattern, name):
+                    if search(pattern, name):
                         matched.append((f"{where}/{pattern}", sub))
-                except re.error:
+                except (re.error, PatternTimedOut):
                     continue
         if matched:
             return self.conj(matched)

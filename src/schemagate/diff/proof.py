@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from schemagate.diff.patterns import PatternTimedOut, bounded
 from schemagate.load.document import Dialect, Kind
 from schemagate.modes import Direction, Policy
 from schemagate.resolve.keywords import unescape, walk_nodes
@@ -48,7 +49,7 @@ class DocumentValidator:
         import jsonschema.validators
 
         uri = _SCHEMA_URIS[self.resolver.document.dialect]
-        cls = jsonschema.validators.validator_for({"$schema": uri})
+        cls = bounded(jsonschema.validators.validator_for({"$schema": uri}))
         root_pointer = self.resolver.document.root_pointer
         schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
         if self.resolver.document.kind is Kind.OPENAPI3:
@@ -192,16 +193,24 @@ class Prover:
         self.new_pointer = new_pointer
 
     def proves(self, direction: Direction, instance: Any) -> bool:
-        return self.source_accepts(direction, instance) and not self._target_accepts(
-            direction, instance
-        )
+        """Tell whether `instance` is a witness in `direction`; an event whose validity
+        a pattern left unknown proves nothing."""
+        try:
+            return self.source_accepts(direction, instance) and not self._target_accepts(
+                direction, instance
+            )
+        except PatternTimedOut:
+            return False
 
     def source_accepts(self, direction: Direction, instance: Any) -> bool:
         """Tell whether the side a witness in `direction` comes from accepts `instance`:
         the old side for backward, the new side for forward."""
-        if direction is Direction.BACKWARD:
-            return self.old.is_valid(instance, self.old_pointer)
-        return self.new.is_valid(instance, self.new_pointer)
+        try:
+            if direction is Direction.BACKWARD:
+                return self.old.is_valid(instance, self.old_pointer)
+            return self.new.is_valid(instance, self.new_pointer)
+        except PatternTimedOut:
+            return False
 
     def _target_accepts(self, direction: Direction, instance: Any) -> bool:
         if direction is Direction.BACKWARD:

@@ -1,0 +1,71 @@
+"""`pattern` and `patternProperties` matched with the `regex` module and a time bound.
+
+Python's `re` backtracks without limit, and cannot be interrupted, so a witness string
+generated from one side's pattern could keep the other side's pattern busy for hours
+(`^([a-z0-9]+-?)+$` against a string with a space). The `regex` module avoids most such
+backtracking and takes a timeout for the rest. A match that reaches the timeout leaves
+the event's validity unknown, so the change it was meant to prove stays unproven.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import regex
+
+# Seconds one match may take before the event's validity counts as unknown.
+MATCH_SECONDS = 1.0
+
+
+class PatternTimedOut(Exception):
+    """Matching a pattern took longer than MATCH_SECONDS."""
+
+
+@functools.lru_cache(maxsize=2048)
+def _compiled(pattern: str) -> Any:
+    try:
+        return regex.compile(pattern)
+    except (regex.error, TypeError):
+        return None
+
+
+def search(pattern: str, text: str) -> bool:
+    """Tell whether `pattern` matches somewhere in `text`, as `re.search` does."""
+    compiled = _compiled(pattern)
+    if compiled is None:
+        # A pattern `regex` rejects is matched by `re`, which jsonschema would use.
+        return re.search(pattern, text) is not None
+    try:
+        return compiled.search(text, timeout=MATCH_SECONDS) is not None
+    except TimeoutError:
+        raise PatternTimedOut(pattern) from None
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(
+    validator: Any, patterns: dict[str, Any], instance: Any, schema: Any
+) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for name, value in instance.items():
+            if search(pattern, name):
+                yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+@functools.cache
+def bounded(cls: Any) -> Any:
+    """Return `cls`, a jsonschema validator class, with bounded pattern matching."""
+    import jsonschema.validators
+
+    keywords = {"pattern": _pattern, "patternProperties": _pattern_properties}
+    return jsonschema.validators.extend(cls, keywords)  # type: ignore[no-untyped-call]

@@ -29,6 +29,7 @@ COMMITTED_CASES = [
     ("duplicate-key.yaml", "duplicate key"),
     ("non-utf8.json", "not UTF-8: byte 0xff"),
     ("ref-cycle.json", "$ref cycle"),
+    ("allof-self-cycle.json", "applies itself again through #/definitions/A/allOf/0"),
     ("dangling-ref.json", "points to nothing"),
     ("dangling-component.json", "points to nothing"),
     ("file-ref-escape.json", "file $ref"),

@@ -190,6 +190,58 @@ class Resolver:
                 raise DocumentError(self.document.source, f"$ref at {where} is not a string")
             target = self.target(ref, where)
             self.resolve(target, self.lookup(target))
+        self._check_in_place_cycles()
+
+    def _check_in_place_cycles(self) -> None:
+        """Raise DocumentError for a `$ref` that leads back to itself at one event position.
+
+        A schema such as `{"allOf": [{"$ref": "#/definitions/A"}]}` at A applies itself
+        to the same value again without end, so no validator can finish with it.
+        """
+        done: set[str] = set()
+        for where, _ in self._refs:
+            if where in done:
+                continue
+            path: list[str] = []
+            on_path: set[str] = set()
+            stack: list[tuple[str, Iterator[str]]] = [(where, self._in_place(where))]
+            path.append(where)
+            on_path.add(where)
+            while stack:
+                node, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    stack.pop()
+                    on_path.discard(path.pop())
+                    done.add(node)
+                    continue
+                if child in on_path:
+                    raise DocumentError(
+                        self.document.source,
+                        f"schema {child} applies itself again through {node} without "
+                        "descending into the event, so no validator can finish; remove "
+                        "the $ref cycle",
+                    )
+                if child not in done:
+                    stack.append((child, self._in_place(child)))
+                    path.append(child)
+                    on_path.add(child)
+
+    def _in_place(self, pointer: str) -> Iterator[str]:
+        """Yield the schemas that apply to the same value as the one at `pointer`."""
+        schema = self.lookup(pointer)
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            yield self.target(ref, pointer)
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            branches = schema.get(keyword)
+            if isinstance(branches, list):
+                yield from (f"{pointer}/{keyword}/{i}" for i in range(len(branches)))
+        for keyword in ("not", "if", "then", "else"):
+            if isinstance(schema.get(keyword), dict):
+                yield f"{pointer}/{keyword}"
 
     def _find(self, pointer: str) -> tuple[bool, Any]:
         if pointer in ("#", ""):

@@ -279,17 +279,19 @@ def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -
 
 
 def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    before, after = old.first("format"), new.first("format")
+    # Every format of a conjunction applies (one beside another through `allOf`).
+    before = sorted({f for f in old.all("format") if isinstance(f, str)})
+    after = sorted({f for f in new.all("format") if isinstance(f, str)})
     if before == after or not shares(old, new, "string"):
         return
     # Generated bindings enforce formats, so a changed format is a suspected break even
     # where jsonschema has no checker for it; the prover then reports it as unproven.
-    backward = isinstance(after, str)
-    forward = isinstance(before, str)
-    samples = ["text", f"not-a-{after}", f"not-a-{before}"]
+    backward = bool(set(after) - set(before))
+    forward = bool(set(before) - set(after))
+    samples = ["text", *(f"not-a-{f}" for f in (*after, *before))]
     yield Change(
         "format-changed",
-        f"format {before or 'none'} became {after or 'none'}",
+        f"format {' and '.join(before) or 'none'} became {' and '.join(after) or 'none'}",
         old.where("format"),
         new.where("format"),
         suspects=suspects(backward, forward),

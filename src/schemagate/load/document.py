@@ -41,6 +41,11 @@ class Dialect(enum.StrEnum):
         return self not in (Dialect.DRAFT4, Dialect.OPENAPI30)
 
     @property
+    def has_dependencies(self) -> bool:
+        """True where `dependencies` is a keyword; 2019-09 split it into two others."""
+        return self not in (Dialect.DRAFT2019, Dialect.DRAFT2020)
+
+    @property
     def boolean_exclusive_bounds(self) -> bool:
         """True where `exclusiveMinimum`/`exclusiveMaximum` are booleans (draft 4, OpenAPI 3.0)."""
         return self in (Dialect.DRAFT4, Dialect.OPENAPI30)

@@ -115,6 +115,8 @@ def _dependencies(side: Side, shape: Shape) -> dict[str, list[Any]]:
     """Map each trigger name to its dependencies, with `$ref`s inlined."""
     found: dict[str, list[Any]] = {}
     for keyword in DEPENDENCY_KEYWORDS:
+        if keyword == "dependencies" and not side.resolver.document.dialect.has_dependencies:
+            continue
         for where, value in shape.keywords.get(keyword, []):
             if isinstance(value, dict):
                 for name, dependency in value.items():
@@ -140,10 +142,22 @@ def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         f"dependencies of {', '.join(repr(n) for n in changed)} changed",
         old.where(keyword),
         new.where(keyword),
-        suspects=BOTH,
+        suspects=_dependency_suspects(before, after),
         backward=Deferred(_triggered(old_side, old, changed, after, before)),
         forward=Deferred(_triggered(new_side, new, changed, before, after)),
     )
+
+
+def _dependency_suspects(
+    before: dict[str, list[Any]], after: dict[str, list[Any]]
+) -> frozenset[Direction]:
+    """Dependencies only restrict: gaining them can only break backward, and losing them
+    (also by a draft that ignores `dependencies`) only forward."""
+    if not before:
+        return frozenset({BACKWARD})
+    if not after:
+        return frozenset({FORWARD})
+    return BOTH
 
 
 def _triggered(

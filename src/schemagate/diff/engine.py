@@ -145,7 +145,7 @@ def _same_json(old: Any, new: Any) -> bool:
     if old != new:
         return False
     text = repr(old)
-    return "'$ref'" not in text and text == repr(new)
+    return "'$ref'" not in text and "'$dynamicRef'" not in text and text == repr(new)
 
 
 def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:

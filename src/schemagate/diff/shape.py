@@ -93,7 +93,10 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
     """Follow `$ref`s and flatten `allOf` into a conjunction of plain locations."""
     schema = loc[1]
     if isinstance(schema, bool) or (
-        isinstance(schema, dict) and "$ref" not in schema and "allOf" not in schema
+        isinstance(schema, dict)
+        and "$ref" not in schema
+        and "$dynamicRef" not in schema
+        and "allOf" not in schema
     ):
         return (loc,)
     result: list[Loc] = []
@@ -106,10 +109,11 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
             continue
         seen.add(pointer)
         if isinstance(schema, dict):
-            ref = schema.get("$ref")
-            if isinstance(ref, str) and not resolver.document.dialect.ref_overrides_siblings:
-                target = resolver.target(ref, pointer)
-                stack.append((target, resolver.lookup(target)))
+            for key in ("$ref", "$dynamicRef"):
+                ref = schema.get(key)
+                if isinstance(ref, str) and not resolver.document.dialect.ref_overrides_siblings:
+                    target = resolver.target(ref, pointer)
+                    stack.append((target, resolver.lookup(target)))
             for index, branch in enumerate(schema.get("allOf", []) or []):
                 stack.append((f"{pointer}/allOf/{index}", branch))
         result.append((pointer, schema))

@@ -232,9 +232,10 @@ class Resolver:
         schema = self.lookup(pointer)
         if not isinstance(schema, dict):
             return
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            yield self.target(ref, pointer)
+        for key in ("$ref", "$dynamicRef"):
+            ref = schema.get(key)
+            if isinstance(ref, str):
+                yield self.target(ref, pointer)
         for keyword in ("allOf", "anyOf", "oneOf"):
             branches = schema.get(keyword)
             if isinstance(branches, list):
@@ -292,6 +293,10 @@ def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
             continue
         if "$ref" in schema:
             refs.append((where, schema["$ref"]))
+        if "$dynamicRef" in schema:
+            # Read as a reference to the `$dynamicAnchor` it names: no document here
+            # changes the dynamic scope, so the anchor in the document is the target.
+            refs.append((where, schema["$dynamicRef"]))
         for key in ("id", "$id"):
             value = schema.get(key)
             if isinstance(value, str) and "://" in value:
@@ -371,9 +376,10 @@ def _anchors(nodes: Iterator[tuple[str, Any]]) -> dict[str, str]:
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
-        anchor = schema.get("$anchor")
-        if isinstance(anchor, str):
-            anchors.setdefault(anchor, where)
+        for key in ("$anchor", "$dynamicAnchor"):
+            anchor = schema.get(key)
+            if isinstance(anchor, str):
+                anchors.setdefault(anchor, where)
         for key in ("id", "$id"):
             value = schema.get(key)
             if isinstance(value, str) and value.startswith("#") and len(value) > 1:

@@ -61,7 +61,8 @@ def same_keyword(old_side: Side, new_side: Side, old: Shape, new: Shape, keyword
     old_locs, new_locs = old.keywords.get(keyword, []), new.keywords.get(keyword, [])
     if not old_locs or not new_locs:
         return not old_locs and not new_locs
-    if "'$ref'" not in repr(old_locs) + repr(new_locs):
+    text = repr(old_locs) + repr(new_locs)
+    if "'$ref'" not in text and "'$dynamicRef'" not in text:
         return value_key([v for _, v in old_locs]) == value_key([v for _, v in new_locs])
     before = [inlined(old_side, where, value) for where, value in old_locs]
     after = [inlined(new_side, where, value) for where, value in new_locs]
@@ -81,9 +82,9 @@ def inlined(side: Side, pointer: str, value: Any, within: tuple[str, ...] = ()) 
     copy = {
         key: inlined(side, f"{pointer}/{escape(key)}", item, within)
         for key, item in value.items()
-        if key != "$ref"
+        if key not in ("$ref", "$dynamicRef")
     }
-    ref = value.get("$ref")
+    ref = value.get("$ref", value.get("$dynamicRef"))
     if not isinstance(ref, str):
         return copy
     target = side.resolver.target(ref, pointer)

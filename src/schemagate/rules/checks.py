@@ -217,8 +217,29 @@ def _check_length(
         return
     backward = [build(old_side, old, n) for n in _length_candidates(old_range, new_range)]
     forward = [build(new_side, new, n) for n in _length_candidates(new_range, old_range)]
+    if backward and type_name == "string":
+        # A string cut to a boundary length can break a format or pattern it met.
+        backward += _whole_example(old_side, old, old_range, new_range)
+    if forward and type_name == "string":
+        forward += _whole_example(new_side, new, new_range, old_range)
     message = f"{type_name} length range {_range(old_range)} became {_range(new_range)}"
     yield range_change(f"{type_name}-length", message, old, new, backward, forward)
+
+
+def _whole_example(
+    side: Side, shape: Shape, inside: tuple[float, float], outside: tuple[float, float]
+) -> list[str]:
+    """Return `shape`'s own string example when its length is in `inside` only."""
+    try:
+        example = side.examples.example(shape.locs, only_type="string")
+    except Unbuildable:
+        return []
+    if not isinstance(example, str):
+        return []
+    length = len(example)
+    if inside[0] <= length <= inside[1] and not outside[0] <= length <= outside[1]:
+        return [example]
+    return []
 
 
 def _string_of(side: Side, shape: Shape, length: int) -> str:

@@ -197,7 +197,7 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
         breaking = [c for c in scratch.changes if direction in c.suspects]
         if not breaking:
             return
-        if best is None or len(breaking) < len(best):
+        if best is None or _distance(breaking, path) < _distance(best, path):
             best = breaking
     group = next(_GROUPS)
     pointer = alt[0][0]
@@ -238,6 +238,13 @@ def _cover(walk: Walk, alt: Conj, others: list[Conj], direction: Direction, path
 def _examples_of(side: Side, conj: Conj) -> Iterator[Any]:
     with contextlib.suppress(Unbuildable):
         yield side.examples.example(conj)
+
+
+def _distance(breaking: list[Change], path: Path) -> tuple[int, int]:
+    """Rank how far apart two alternatives are: a different type at the union first,
+    then the number of breaking changes, so an object branch pairs with an object one."""
+    retyped = sum(c.rule.startswith("type-") and c.path == path for c in breaking)
+    return (retyped, len(breaking))
 
 
 def diff_documents(

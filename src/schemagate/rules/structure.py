@@ -402,6 +402,8 @@ def _branch_values(*shapes: Shape) -> dict[str, list[Any]]:
                 values.append(rule["const"])
             if isinstance(rule.get("enum"), list):
                 values.extend(rule["enum"])
+            # Plain values of each type meet a branch that retypes the member.
+            values.extend(v for v in PLAIN_VALUES[:4] if v not in values)
     return found
 
 

@@ -14,8 +14,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import regex
-
 # Seconds one match may take before the event's validity counts as unknown.
 MATCH_SECONDS = 1.0
 
@@ -26,6 +24,9 @@ class PatternTimedOut(Exception):
 
 @functools.lru_cache(maxsize=2048)
 def _compiled(pattern: str) -> Any:
+    # Imported on first use: importing regex costs about 7 ms, and most runs match none.
+    import regex
+
     try:
         return regex.compile(pattern)
     except (regex.error, TypeError):

@@ -168,13 +168,18 @@ def test_transitive_against_emulator(
     assert recent == EXIT_GATE_FAILED
 
 
-def test_transitive_checks_unchanged_schema_against_history(tmp_path: Path, capsys: Any) -> None:
-    # The local schema equals version 2, which dropped "c" from version 1's values.
-    snapshot = _snapshot(tmp_path, [30, 10], HISTORY)
+def _unchanged_check(tmp_path: Path, history: list[str]) -> list[str]:
+    """Return check arguments for a local schema equal to the last of `history`."""
+    snapshot = _snapshot(tmp_path, [30, 10], history)
     local = tmp_path / "unchanged"
     local.mkdir()
-    (local / "s.json").write_text(HISTORY[1], encoding="utf-8")
-    argv = ["check", "--registry", f"dir:{snapshot}", "--format", "json", str(local)]
+    (local / "s.json").write_text(history[-1], encoding="utf-8")
+    return ["check", "--registry", f"dir:{snapshot}", "--format", "json", str(local)]
+
+
+def test_transitive_checks_unchanged_schema_against_history(tmp_path: Path, capsys: Any) -> None:
+    # The local schema equals version 2, which dropped "c" from version 1's values.
+    argv = _unchanged_check(tmp_path, HISTORY)
 
     plain = main([*argv, "--mode", "backward"])
     plain_report = json.loads(capsys.readouterr().out)
@@ -190,12 +195,7 @@ def test_transitive_checks_unchanged_schema_against_history(tmp_path: Path, caps
 
 
 def test_transitive_unchanged_schema_with_compatible_history(tmp_path: Path, capsys: Any) -> None:
-    history = [_enum_schema("a", "b"), _enum_schema("a", "b", "c")]
-    snapshot = _snapshot(tmp_path, [30, 10], history)
-    local = tmp_path / "unchanged"
-    local.mkdir()
-    (local / "s.json").write_text(history[1], encoding="utf-8")
-    argv = ["check", "--registry", f"dir:{snapshot}", "--format", "json", str(local)]
+    argv = _unchanged_check(tmp_path, [_enum_schema("a", "b"), _enum_schema("a", "b", "c")])
 
     code = main([*argv, "--mode", "backward-transitive"])
 

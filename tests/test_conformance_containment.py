@@ -58,7 +58,7 @@ KNOWN_MISSES = {
         "the engine says compatible with unproven warnings (checked below)"
     ),
 }
-# Misses where the suite's ground truth is wrong: the engine's witness holds under jsonschema.
+# Misses where the suite's ground truth is wrong: jsonschema confirms the engine's witness.
 TRUTH_DEFECTS = frozenset(
     key for key, reason in KNOWN_MISSES.items() if "jsonschema confirms" in reason
 )

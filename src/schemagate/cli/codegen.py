@@ -133,9 +133,9 @@ def _check_out_apart(
         folders.append(base / uri.removeprefix("dir:"))
     target = out.resolve()
     # A folder holding the working directory is a project root, not a schema folder.
-    here = Path.cwd().resolve()
+    working = Path.cwd().resolve()
     for folder in folders:
-        if not folder.exists() or folder.resolve() in (here, *here.parents):
+        if not folder.exists() or folder.resolve() in (working, *working.parents):
             continue
         if target == folder.resolve() or folder.resolve() in target.parents:
             raise InputError(

@@ -502,7 +502,7 @@ def _findings(
 
 
 def _embedded(side: Side, root: Conj, change: Change, candidate: Any, checked: bool) -> Any:
-    """Build the event that holds `candidate` at the change's path.
+    """Build the event that has `candidate` at the change's path.
 
     A change found inside one union alternative is built through that alternative,
     and the result placed at the union, rather than trying every alternative there.
@@ -523,7 +523,7 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
     candidates = change.candidates(direction)
     if change.group and change.probe:
         # A probe only offers a likelier witness for its group's alternative, so it
-        # tries its first few candidates; most of the cost of a union lies in probes.
+        # tries its first few candidates. Most of the cost of a union lies in probes.
         candidates = itertools.islice(candidates, MAX_PROBE_CANDIDATES)
     for candidate in candidates:
         for checked in (False, True):

@@ -126,8 +126,8 @@ def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
     new_steps = sorted(v for v in new.all("multipleOf") if _is_number(v))
     if old_steps == new_steps or not shares(old, new, "integer"):
         return
-    backward = _multiples(old_steps, new_steps, _has_fractions(old))
-    forward = _multiples(new_steps, old_steps, _has_fractions(new))
+    backward = _multiples(old_steps, new_steps, _has_fractions(old), _interval(old_side, old))
+    forward = _multiples(new_steps, old_steps, _has_fractions(new), _interval(new_side, new))
     yield Change(
         "multiple-of-changed",
         f"multipleOf {old_steps or 'none'} became {new_steps or 'none'}",
@@ -139,17 +139,27 @@ def check_multiple_of(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
     )
 
 
-def _multiples(source: list[float], target: list[float], fractional: bool) -> list[float]:
-    """Return up to three values allowed by the `source` steps that a `target` step rejects."""
+def _multiples(
+    source: list[float], target: list[float], fractional: bool, interval: Interval
+) -> list[float]:
+    """Return up to three values allowed by the `source` steps that a `target` step
+    rejects, those in the source's range first."""
     step = source[-1] if source else 1
-    values = [step * k for k in range(1, 7)]
+    values: list[float] = [step * k for k in range(1, 7)]
+    # Multiples at each finite bound of the range, so a minimum of 10 still leaves some.
+    for bound, sign in ((interval[0], 1), (interval[2], -1)):
+        if math.isfinite(bound) and abs(bound) < 2**53:
+            start = (math.ceil if sign > 0 else math.floor)(bound / step) * step
+            values += [start + sign * step * k for k in range(6)]
     if not source:
         values += [0.5, 1.5]
         if fractional:
             # Every integer is a multiple of a step such as 0.25, so only a smaller
             # fraction lies off its grid.
             values += [t / d for t in target for d in (2, 3)]
-    return [v for v in values if any(_not_multiple(v, t) for t in target)][:3]
+    off_grid = [v for v in values if any(_not_multiple(v, t) for t in target)]
+    # Values in the range can prove a break; the others still mark the change suspect.
+    return sorted(off_grid, key=lambda v: not _inside(v, interval))[:3]
 
 
 def _not_multiple(value: float, step: float) -> bool:

@@ -163,6 +163,11 @@ def _outside(side: Side, shape: Shape, listed: list[Any]) -> Iterator[Any]:
     numbers = [v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)]
     candidates += [s + "-unlisted" for s in strings[:1]] + ["unlisted-value", "", True, False]
     candidates += [max(numbers) + 1] if numbers else [0, 1]
+    # An object example has only its required members; one more declared member makes
+    # another object the list may not hold.
+    for example in [c for c in candidates if isinstance(c, dict)][:1]:
+        for name in [n for n in sorted(shape.properties) if n not in example][:3]:
+            candidates.append({**example, name: structure.member_example(side, shape, name)})
     for value in candidates:
         if value_key(value) not in seen:
             seen.add(value_key(value))

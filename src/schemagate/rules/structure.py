@@ -38,7 +38,7 @@ def _base_object(side: Side, shape: Shape) -> dict[str, Any]:
     return {}
 
 
-def _member_value(side: Side, shape: Shape, name: str) -> Any:
+def member_example(side: Side, shape: Shape, name: str) -> Any:
     member = side.examples.member(shape, name)
     if not member:
         return "text"
@@ -62,11 +62,11 @@ def _sized_objects(side: Side, shape: Shape, sizes: list[int]) -> Iterator[dict[
         for name in names:
             if len(value) >= size:
                 break
-            value[name] = _member_value(side, shape, name)
+            value[name] = member_example(side, shape, name)
         extra = 0
         while len(value) < size:
             extra += 1
-            value[f"extraMember{extra}"] = _member_value(side, shape, f"extraMember{extra}")
+            value[f"extraMember{extra}"] = member_example(side, shape, f"extraMember{extra}")
         optional = [n for n in value if n not in shape.required]
         while len(value) > size and optional:
             del value[optional.pop()]
@@ -172,7 +172,7 @@ def _triggered(
     base = _base_object(side, shape)
     for name in names:
         value = dict(base)
-        value[name] = _member_value(side, shape, name)
+        value[name] = member_example(side, shape, name)
         demanded = {n for dep in other.get(name, []) if isinstance(dep, list) for n in dep}
         yield {k: v for k, v in value.items() if k not in demanded or k == name}
         yield value
@@ -180,7 +180,7 @@ def _triggered(
             yield {**value, name: extra}
         for member in _dependency_members(other.get(name, []) + own.get(name, [])):
             if member not in value:
-                yield {**value, member: _member_value(side, shape, member)}
+                yield {**value, member: member_example(side, shape, member)}
             for extra in PLAIN_VALUES[:3]:
                 yield {**value, member: extra}
 
@@ -268,7 +268,7 @@ def _named_members(side: Side, shape: Shape, other: Shape) -> Iterator[dict[str,
         names += [*NAME_SAMPLES, *_names_past_bounds(other), *_name_examples(side, shape)]
     for name in dict.fromkeys(names):
         if name not in base:
-            yield {**base, name: _member_value(side, shape, name)}
+            yield {**base, name: member_example(side, shape, name)}
 
 
 def _names_past_bounds(shape: Shape) -> list[str]:
@@ -358,7 +358,7 @@ def _conditioned(side: Side, shape: Shape, other: Shape) -> Iterator[dict[str, A
             if member is None:
                 yield variant
             elif value is _EXAMPLE:
-                yield {**variant, member: _member_value(side, shape, member)}
+                yield {**variant, member: member_example(side, shape, member)}
             else:
                 yield {**variant, member: value}
 
@@ -450,7 +450,7 @@ def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator
             re.compile(pattern)
         except Exception:  # rstr raises several types on patterns it cannot invert
             continue
-        yield {**base, name: _member_value(side, shape, name)}
+        yield {**base, name: member_example(side, shape, name)}
         for value in PLAIN_VALUES:
             yield {**base, name: value}
 

@@ -39,6 +39,7 @@ def _base_object(side: Side, shape: Shape) -> dict[str, Any]:
 
 
 def member_example(side: Side, shape: Shape, name: str) -> Any:
+    """Return an example for member `name` of an object of `shape`, or "text"."""
     member = side.examples.member(shape, name)
     if not member:
         return "text"

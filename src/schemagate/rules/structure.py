@@ -518,6 +518,10 @@ def _arrays(side: Side, layout: tuple[list[Loc], Loc], length: int) -> Iterator[
         yield values[:size]
     for value in PLAIN_VALUES:
         yield [*values, value]
+    # A plain value in each position meets a positional schema added or retyped there.
+    for index in range(len(values)):
+        for value in PLAIN_VALUES[:4]:
+            yield [*values[:index], value, *values[index + 1 :]]
 
 
 def check_not(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:

@@ -445,3 +445,32 @@ def test_check_output_into_snapshot_exits_2(
     assert code == 2
     assert "is a snapshot folder that `schemagate pull` writes" in err
     assert (snapshot / "snapshot.json").read_text(encoding="utf-8") == index
+
+
+def test_output_through_hard_link_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    link = tmp_path / "report.json"
+    link.hardlink_to(schemas / "OrderShipped.json")
+    before = link.read_text(encoding="utf-8")
+    argv = ["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"]
+    code, _, err = run([*argv, "--output", f"json={link}"], capsys)
+    assert code == 2
+    assert "the command reads this file" in err
+    assert (schemas / "OrderShipped.json").read_text(encoding="utf-8") == before
+
+
+def test_diff_output_into_configured_schemas_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    (tmp_path / "schemagate.toml").write_text('schemas = "schemas"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    old = ROOT / "examples" / "breaking" / "OrderPlaced.old.json"
+    new = ROOT / "examples" / "breaking" / "OrderPlaced.new.json"
+    code, _, err = run(["diff", str(old), str(new), "--output", "json=schemas/d.json"], capsys)
+    assert code == 2
+    assert "read the report as a schema" in err
+    assert not (tmp_path / "schemas" / "d.json").exists()

@@ -305,3 +305,12 @@ def test_edited_module_is_not_replaced(snapshot: Path, capsys: pytest.CaptureFix
     assert code == 2
     assert "category.py: edited since schemagate wrote it" in err
     assert module.read_text("utf-8") == edited
+
+
+def test_out_holding_input_folder_exits_2(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "."], capsys)
+    assert code == 2
+    assert "invalid --out .: it holds" in err
+    assert not Path("__init__.py").exists()

@@ -89,7 +89,12 @@ def command(
     and on schemas with no previous version. Exits 0 when the gate passes, 1 when it
     fails, 2 on invalid input, 3 when the registry cannot be read.
     """
-    from schemagate.cli.outputs import check_spares_inputs, parse_outputs, write_outputs
+    from schemagate.cli.outputs import (
+        check_spares_inputs,
+        guarded_folders,
+        parse_outputs,
+        write_outputs,
+    )
     from schemagate.contracts.gate import contract_review
     from schemagate.gate import check_schemas, discover
     from schemagate.overrides import apply_overrides
@@ -115,10 +120,7 @@ def command(
         )
     read = [*files, *([settings.source] if settings.source else [])]
     check_spares_inputs(
-        extra_outputs,
-        read,
-        [p for p in inputs if p.is_dir()],
-        _snapshot_folders(against or registry_uri or settings.registry, settings),
+        extra_outputs, read, *guarded_folders(settings, inputs, against or registry_uri)
     )
     registry = _open_baseline(against or registry_uri, settings, files, against is not None)
     mode = resolve_mode(mode_name, settings.mode)
@@ -133,15 +135,6 @@ def command(
     click.echo(reporter.check(result, use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.check(result, False))
     return EXIT_OK if result.ok else EXIT_GATE_FAILED
-
-
-def _snapshot_folders(uri: str | None, settings: Settings) -> list[Path]:
-    """Return the snapshot folder a `dir:` registry names, relative paths resolved as
-    `open_registry` resolves them."""
-    if uri is None or not uri.startswith("dir:"):
-        return []
-    base = settings.base if uri == settings.registry else Path.cwd()
-    return [base / uri.removeprefix("dir:")]
 
 
 def _warn_unknown_accepted(settings: Settings, result: CheckResult) -> None:

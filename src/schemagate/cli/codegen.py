@@ -122,26 +122,31 @@ def _warn_if_not_importable(out: Path) -> None:
 def _check_out_apart(
     out: Path, paths: tuple[Path, ...], uri: str | None, settings: Settings
 ) -> None:
-    """Raise InputError when --out is, or is inside, a folder the command reads.
+    """Raise InputError when --out is, is inside, or holds a folder the command reads.
 
     Modules written into a schema folder would be read as schemas, and into a snapshot
     folder would stop `pull` from refreshing it.
     """
-    folders = [p for p in paths if p.is_dir()] or [settings.schemas_path]
-    if uri is not None and uri.startswith("dir:"):
-        base = settings.base if uri == settings.registry else Path.cwd()
-        folders.append(base / uri.removeprefix("dir:"))
+    from schemagate.cli.outputs import guarded_folders
+
+    schema_folders, snapshots = guarded_folders(settings, paths, uri)
     target = out.resolve()
     # A folder holding the working directory is a project root, not a schema folder.
     working = Path.cwd().resolve()
-    for folder in folders:
+    for folder in [*schema_folders, *snapshots]:
         if not folder.exists() or folder.resolve() in (working, *working.parents):
             continue
-        if target == folder.resolve() or folder.resolve() in target.parents:
-            raise InputError(
-                f"invalid --out {out}: it is inside {folder}, which codegen reads; "
-                "write the package to a folder of its own, such as src/events"
-            )
+        resolved = folder.resolve()
+        if target == resolved or resolved in target.parents:
+            where = f"it is inside {folder}"
+        elif target in resolved.parents:
+            where = f"it holds {folder}"
+        else:
+            continue
+        raise InputError(
+            f"invalid --out {out}: {where}, which codegen reads; write the package to a "
+            "folder of its own, such as src/events"
+        )
 
 
 def _collect_inputs(

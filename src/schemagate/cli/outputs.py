@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from schemagate.config import Settings
 from schemagate.errors import InputError
 from schemagate.report.render import Reporter, get_reporter
 
 OUTPUT_HELP = (
-    "Also write a report in FORMAT to PATH (repeatable), for example sarif=results.sarif; "
-    "PATH - is standard output when --format writes nothing there. An existing report is "
-    "replaced; a file the command reads is not."
+    "Also write a report in FORMAT to PATH (repeatable), for example sarif=results.sarif. "
+    "An existing report is replaced; a file the command reads is not."
 )
 
 
@@ -54,9 +54,11 @@ def check_spares_inputs(
     from schemagate.load.document import SCHEMA_SUFFIXES
 
     read = {_resolved(path) for path in files}
+    identities = {_identity(path) for path in files} - {None}
     for _, path in outputs:
         target = _resolved(Path(path))
-        if target in read:
+        # A hard link is another name for an input: compare the files themselves too.
+        if target in read or _identity(Path(path)) in identities:
             raise InputError(
                 f"invalid --output path {path}: the command reads this file, so the report "
                 "would replace it; write the report to another file"
@@ -76,6 +78,31 @@ def check_spares_inputs(
                     )
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def guarded_folders(
+    settings: Settings, named: Sequence[Path], registry: str | None
+) -> tuple[list[Path], list[Path]]:
+    """Return the schema folders and snapshot folders a command's reports must avoid:
+    the folders named, the configured schemas folder, and the `dir:` snapshot in use or
+    configured."""
+    schema_folders = [p for p in named if p.is_dir()]
+    if settings.schemas_path.is_dir():
+        schema_folders.append(settings.schemas_path)
+    snapshots = []
+    for uri in {registry, settings.registry} - {None}:
+        if isinstance(uri, str) and uri.startswith("dir:"):
+            base = settings.base if uri == settings.registry else Path.cwd()
+            snapshots.append(base / uri.removeprefix("dir:"))
+    return schema_folders, snapshots
+
+
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
@@ -92,8 +119,8 @@ def _check_writable(spec: str, path: Path, format_name: str) -> None:
     if path.is_dir():
         suffix = _SUFFIXES.get(format_name, ".txt")
         raise InputError(
-            f"invalid --output {spec!r}: {path} is a folder; name a file in it, "
-            f"for example {path / ('schemagate-report' + suffix)}"
+            f"invalid --output {spec!r}: {path} is a folder; name a file, for example "
+            f"schemagate-report{suffix}"
         )
     # Missing folders are created when the report is written, so only an existing
     # ancestor that is not a folder can stop the write.

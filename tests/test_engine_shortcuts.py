@@ -174,3 +174,13 @@ def test_deferred_builds_values_on_demand() -> None:
     assert list(deferred) == [1, 2, 3]
     assert list(deferred) == [1, 2, 3]
     assert built == [1, 2, 3]
+
+
+def test_pattern_witness_stays_short() -> None:
+    old = {"type": "object", "required": ["code"], "properties": {"code": {"pattern": "^[a-z]+$"}}}
+    new = copy.deepcopy(old)
+    new["properties"]["code"]["pattern"] = "^[a-z]{1,3}$"
+    result = strict_backward(old, new)
+    witnesses = [w.instance for f in result.findings for w in f.witnesses]
+    assert witnesses
+    assert all(len(w["code"]) <= 6 for w in witnesses)

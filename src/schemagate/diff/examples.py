@@ -26,6 +26,8 @@ PathToken = str | int
 # Stops recursion through self-referencing schemas. A document may nest about 100
 # schema levels (200 JSON levels), so every position of an accepted document is reached.
 MAX_DEPTH = 100
+# Repetitions a pattern sample uses for `+`, `*` and open ranges.
+MAX_REPEAT = 6
 # Bounds the branch combinations tried where several unions apply to one value.
 MAX_ALTERNATIVES = 32
 TYPE_ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")
@@ -351,14 +353,28 @@ class ExampleBuilder:
         yield "text"
 
     def _pattern_samples(self, pattern: str) -> Iterator[str]:
-        import rstr
-
-        generator = rstr.Rstr(self.random)
+        generator = pattern_sampler(self.random)
         for _ in range(8):
             try:
                 yield generator.xeger(pattern)
             except Exception:
                 return
+
+
+def pattern_sampler(source: random.Random) -> Any:
+    """Return an rstr generator whose repetitions (`+`, `*`, `{2,}`) stay short.
+
+    rstr repeats up to 100 times, which makes a witness string hundreds of characters
+    long; a few repetitions show a break as well and can be read.
+    """
+    import rstr
+
+    class ShortSamples(rstr.Rstr):
+        def _handle_repeat(self, start_range: int, end_range: int, value: Any) -> str:
+            limit = max(start_range, min(end_range, MAX_REPEAT))
+            return str(super()._handle_repeat(start_range, limit, value))
+
+    return ShortSamples(source)
 
 
 def conj_key(conj: Conj) -> tuple[Any, ...]:

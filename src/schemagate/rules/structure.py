@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change, Deferred
-from schemagate.diff.examples import Unbuildable
+from schemagate.diff.examples import Unbuildable, pattern_sampler
 from schemagate.diff.shape import Loc, Shape, value_key
 from schemagate.load.document import Dialect
 from schemagate.modes import Direction, Policy
@@ -441,10 +441,8 @@ def check_pattern_properties(
 
 
 def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator[Any]:
-    import rstr
-
     base = _base_object(side, shape)
-    generator = rstr.Rstr(side.examples.random)
+    generator = pattern_sampler(side.examples.random)
     for pattern in patterns:
         try:
             name = generator.xeger(pattern)

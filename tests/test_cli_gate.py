@@ -406,13 +406,18 @@ def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert "4 internal error" in text
 
 
+def copied_schemas(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Copy the example schemas and return them with a check of them against the snapshot."""
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    return schemas, ["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"]
+
+
 def test_check_output_into_schema_folder_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    schemas = tmp_path / "schemas"
-    shutil.copytree(ROOT / "schemas", schemas)
+    schemas, argv = copied_schemas(tmp_path)
     target = schemas / "OrderPlaced.yaml"
-    argv = ["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"]
     replaced = run([*argv, "--output", f"json={schemas / 'OrderPlaced.json'}"], capsys)
     added = run([*argv, "--output", f"json={target}"], capsys)
     assert replaced[0] == 2
@@ -450,12 +455,10 @@ def test_check_output_into_snapshot_exits_2(
 def test_output_through_hard_link_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    schemas = tmp_path / "schemas"
-    shutil.copytree(ROOT / "schemas", schemas)
+    schemas, argv = copied_schemas(tmp_path)
     link = tmp_path / "report.json"
     link.hardlink_to(schemas / "OrderShipped.json")
     before = link.read_text(encoding="utf-8")
-    argv = ["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"]
     code, _, err = run([*argv, "--output", f"json={link}"], capsys)
     assert code == 2
     assert "the command reads this file" in err

@@ -312,5 +312,5 @@ def test_out_holding_input_folder_exits_2(
 ) -> None:
     code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "."], capsys)
     assert code == 2
-    assert "invalid --out .: it holds" in err
+    assert "invalid --out .: it contains" in err
     assert not Path("__init__.py").exists()

@@ -122,7 +122,7 @@ def _warn_if_not_importable(out: Path) -> None:
 def _check_out_apart(
     out: Path, paths: tuple[Path, ...], uri: str | None, settings: Settings
 ) -> None:
-    """Raise InputError when --out is, is inside, or holds a folder the command reads.
+    """Raise InputError when --out is, is inside, or contains a folder the command reads.
 
     Modules written into a schema folder would be read as schemas, and into a snapshot
     folder would stop `pull` from refreshing it.
@@ -140,7 +140,7 @@ def _check_out_apart(
         if target == resolved or resolved in target.parents:
             where = f"it is inside {folder}"
         elif target in resolved.parents:
-            where = f"it holds {folder}"
+            where = f"it contains {folder}"
         else:
             continue
         raise InputError(

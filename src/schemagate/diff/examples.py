@@ -365,7 +365,7 @@ def pattern_sampler(source: random.Random) -> Any:
     """Return an rstr generator whose repetitions (`+`, `*`, `{2,}`) stay short.
 
     rstr repeats up to 100 times, which makes a witness string hundreds of characters
-    long; a few repetitions show a break as well and can be read.
+    long. A few repetitions show a break as well, and can be read.
     """
     import rstr
 

@@ -105,7 +105,8 @@ def test_full_settings_load(project: Path) -> None:
         (
             '[[accepted-changes]]\nrule = "type-changed"\nschema = "Order"\npointer = "/a"\n'
             'reason = "r"\nexpires = "next week"\n',
-            "accepted-changes[0].expires: 'next week' is not a 'date'",
+            "accepted-changes[0].expires: 'next week' is not a 'date'; write the date as "
+            "YYYY-MM-DD",
         ),
     ],
 )

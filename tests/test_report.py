@@ -374,3 +374,17 @@ def test_two_outputs_to_one_file_exit_2(
     assert code == 2
     assert out == ""
     assert "another --output already writes" in err
+
+
+def test_output_to_device_exits_2(pair: Pair, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["diff", "--output", "json=/dev/null", str(pair.old), str(pair.new)]
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert out == ""
+    assert "/dev/null is not a regular file" in err
+
+
+def test_format_name_in_any_case(pair: Pair, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["diff", "--format", "JSON", str(pair.old), str(pair.new)], capsys)
+    assert code == 1
+    assert json.loads(out)["ok"] is False

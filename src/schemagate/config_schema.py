@@ -58,7 +58,10 @@ def _validate(table: dict[str, Any], path: Path) -> None:
         raise ConfigError(
             f"{path}: unknown key {extra[0]!r} in {where}; known keys: {', '.join(known)}"
         )
-    raise ConfigError(f"{path}: {where}: {error.message}")
+    hint = ""
+    if error.validator == "format" and error.validator_value == "date":
+        hint = "; write the date as YYYY-MM-DD, for example 2027-06-30"
+    raise ConfigError(f"{path}: {where}: {error.message}{hint}")
 
 
 def _as_json(value: Any) -> Any:

@@ -115,7 +115,13 @@ _SUFFIXES = {"json": ".json", "sarif": ".sarif", "junit": ".xml", "markdown": ".
 
 
 def _check_writable(spec: str, path: Path, format_name: str) -> None:
-    """Raise InputError when `path` is a folder or lies under a file."""
+    """Raise InputError when `path` is a folder, a device such as /dev/stdout, or lies
+    under a file."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise InputError(
+            f"invalid --output {spec!r}: {path} is not a regular file; the --format report "
+            "already goes to standard output, so write this one to a file"
+        )
     if path.is_dir():
         suffix = _SUFFIXES.get(format_name, ".txt")
         raise InputError(

@@ -29,8 +29,9 @@ FORMATS = tuple(REPORTERS)
 
 
 def get_reporter(name: str) -> Reporter:
+    """Return the reporter of a format name, in any letter case as --output takes it."""
     try:
-        return REPORTERS[name]
+        return REPORTERS[name.strip().lower()]
     except KeyError:
         raise InputError(
             f"invalid format {name!r}; use one of: {', '.join(sorted(REPORTERS))}"

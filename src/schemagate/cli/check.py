@@ -89,12 +89,7 @@ def command(
     and on schemas with no previous version. Exits 0 when the gate passes, 1 when it
     fails, 2 on invalid input, 3 when the registry cannot be read.
     """
-    from schemagate.cli.outputs import (
-        check_spares_inputs,
-        guarded_folders,
-        parse_outputs,
-        write_outputs,
-    )
+    from schemagate.cli.outputs import check_spares_inputs, parse_outputs, write_outputs
     from schemagate.contracts.gate import contract_review
     from schemagate.gate import check_schemas, discover
     from schemagate.overrides import apply_overrides
@@ -118,10 +113,7 @@ def command(
             f"{', '.join(map(str, paths or (settings.schemas_path,)))}; add schema files, "
             "or name the folder that has them (`schemas` in the settings, or as an argument)"
         )
-    read = [*files, *([settings.source] if settings.source else [])]
-    check_spares_inputs(
-        extra_outputs, read, *guarded_folders(settings, inputs, against or registry_uri)
-    )
+    check_spares_inputs(extra_outputs, files, settings, inputs, against or registry_uri)
     registry = _open_baseline(against or registry_uri, settings, files, against is not None)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)

@@ -131,7 +131,7 @@ def _check_out_apart(
 
     schema_folders, snapshots = guarded_folders(settings, paths, uri)
     target = out.resolve()
-    # A folder holding the working directory is a project root, not a schema folder.
+    # A folder containing the working directory is a project root, not a schema folder.
     working = Path.cwd().resolve()
     for folder in [*schema_folders, *snapshots]:
         if not folder.exists() or folder.resolve() in (working, *working.parents):

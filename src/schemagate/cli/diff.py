@@ -36,12 +36,7 @@ def command(
 
     Exits 0 when compatible, 1 when a break is found, 2 on invalid input.
     """
-    from schemagate.cli.outputs import (
-        check_spares_inputs,
-        guarded_folders,
-        parse_outputs,
-        write_outputs,
-    )
+    from schemagate.cli.outputs import check_spares_inputs, parse_outputs, write_outputs
     from schemagate.diff.engine import diff_documents, result_of
     from schemagate.load import load_file
     from schemagate.overrides import severity_of
@@ -51,8 +46,7 @@ def command(
     reporter = get_reporter(output_format)
     extra_outputs = parse_outputs(outputs)
     settings = load_settings(config_path)
-    read = [old, new, *([settings.source] if settings.source else [])]
-    check_spares_inputs(extra_outputs, read, *guarded_folders(settings, [], None))
+    check_spares_inputs(extra_outputs, [old, new], settings)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)
     old_document = load_file(old)

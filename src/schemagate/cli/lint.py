@@ -29,8 +29,8 @@ def command(paths: tuple[Path, ...], output_format: str, config_path: Path | Non
 
     Rules: idempotency-key-missing, idempotency-key-optional, event-source-missing,
     event-detail-type-missing, detail-empty, property-name-style and unknown-keyword.
-    Configure them
-    under [tool.schemagate.lint] and their severities under [tool.schemagate.severity].
+    Configure them under [tool.schemagate.lint] and their severities under
+    [tool.schemagate.severity].
     Exits 1 when a finding is at or above the fail-on severity (default: error).
     """
     from schemagate.gate import discover

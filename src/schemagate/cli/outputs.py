@@ -26,13 +26,14 @@ def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
             raise InputError(
                 f"invalid --output {spec!r}; use FORMAT=PATH, for example sarif=results.sarif"
             )
-        reporter = get_reporter(name.strip().lower())
+        name = name.strip().lower()
+        reporter = get_reporter(name)
         if path == "-":
             raise InputError(
                 f"invalid --output {spec!r}: the --format report already goes to standard "
-                f"output; use --format {name.strip().lower()} instead, or write to a file"
+                f"output; use --format {name} instead, or write to a file"
             )
-        _check_writable(spec, Path(path), name.strip().lower())
+        _check_writable(spec, Path(path), name)
         if any(_resolved(Path(path)) == _resolved(Path(other)) for _, other in outputs):
             raise InputError(
                 f"invalid --output {spec!r}: another --output already writes {path}; "
@@ -44,15 +45,22 @@ def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
 
 def check_spares_inputs(
     outputs: list[tuple[Reporter, str]],
-    files: list[Path],
-    folders: list[Path],
-    snapshots: Sequence[Path] = (),
+    files: Sequence[Path],
+    settings: Settings,
+    named: Sequence[Path] = (),
+    registry: str | None = None,
 ) -> None:
     """Raise InputError when a report would replace a file the command reads, would land
     in a schema folder as a file the next run would read as a schema, or would land in
-    a snapshot folder, whose files `pull` owns."""
+    a snapshot folder, whose files `pull` owns.
+
+    `files` and the settings file are the files read; `named` and `registry` are the
+    folders and registry the command was given, beside the configured ones.
+    """
     from schemagate.load.document import SCHEMA_SUFFIXES
 
+    files = [*files, *([settings.source] if settings.source else [])]
+    folders, snapshots = guarded_folders(settings, named, registry)
     read = {_resolved(path) for path in files}
     identities = {_identity(path) for path in files} - {None}
     for _, path in outputs:

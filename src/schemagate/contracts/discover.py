@@ -192,15 +192,13 @@ def _client(service: str) -> Any:
     # botocore 1.44 does not read AWS_REGION, which the other AWS SDKs read, so it
     # applies when botocore finds no region of its own.
     region = None if session.region_name else os.environ.get("AWS_REGION") or None
-    try:
-        with _translated(service, "create client"):
+    with _translated(service, "create client"):
+        try:
             return session.client(service, config=_config(), region_name=region)
-    except RegistryError as exc:
-        if isinstance(exc.__context__, NoRegionError) or "region" in str(exc):
+        except NoRegionError:
             raise InputError(
                 f"{service} client: no AWS region configured; set AWS_REGION or AWS_DEFAULT_REGION"
             ) from None
-        raise
 
 
 def _session() -> Any:

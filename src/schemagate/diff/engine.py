@@ -27,7 +27,7 @@ from schemagate.diff.shape import Conj, Shape, effective_types, expand
 from schemagate.load.document import SYNTHETIC_ROOT, SchemaDocument
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
-from schemagate.resolve.keywords import escape
+from schemagate.resolve.keywords import escape, mentions_reference
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
 from schemagate.rules.checks import NODE_CHECKS
@@ -145,7 +145,7 @@ def _same_json(old: Any, new: Any) -> bool:
     if old != new:
         return False
     text = repr(old)
-    return "'$ref'" not in text and "'$dynamicRef'" not in text and text == repr(new)
+    return not mentions_reference(text) and text == repr(new)
 
 
 def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:

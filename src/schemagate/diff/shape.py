@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemagate.load.document import Dialect
-from schemagate.resolve.keywords import escape
+from schemagate.resolve.keywords import REFERENCE_KEYWORDS, escape
 from schemagate.resolve.refs import Resolver
 
 Loc = tuple[str, Any]
@@ -94,8 +94,7 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
     schema = loc[1]
     if isinstance(schema, bool) or (
         isinstance(schema, dict)
-        and "$ref" not in schema
-        and "$dynamicRef" not in schema
+        and not any(key in schema for key in REFERENCE_KEYWORDS)
         and "allOf" not in schema
     ):
         return (loc,)
@@ -109,7 +108,7 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
             continue
         seen.add(pointer)
         if isinstance(schema, dict):
-            for key in ("$ref", "$dynamicRef"):
+            for key in REFERENCE_KEYWORDS:
                 ref = schema.get(key)
                 if isinstance(ref, str) and not resolver.document.dialect.ref_overrides_siblings:
                     target = resolver.target(ref, pointer)

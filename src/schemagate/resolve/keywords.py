@@ -25,6 +25,16 @@ LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 # A keyword whose value maps names to schemas.
 MAP = frozenset({"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"})
 
+# Keywords whose value points to another schema. `$dynamicRef` is read as a reference to
+# the `$dynamicAnchor` it names, because no document here changes the dynamic scope.
+REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
+
+
+def mentions_reference(text: str) -> bool:
+    """Tell whether a schema's `repr` contains a reference keyword anywhere."""
+    return any(f"'{key}'" in text for key in REFERENCE_KEYWORDS)
+
+
 ANNOTATIONS = frozenset(
     {
         "description",

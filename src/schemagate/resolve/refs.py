@@ -11,7 +11,13 @@ from urllib.parse import unquote, urljoin
 
 from schemagate.errors import DocumentError
 from schemagate.load.document import SYNTHETIC_ROOT, Kind, SchemaDocument
-from schemagate.resolve.keywords import child_schemas, escape, unescape, walk_schemas
+from schemagate.resolve.keywords import (
+    REFERENCE_KEYWORDS,
+    child_schemas,
+    escape,
+    unescape,
+    walk_schemas,
+)
 
 # Key under which referenced draft metaschemas are mounted in the resolver's copy.
 METASCHEMA_ROOT = "x-schemagate-metaschemas"
@@ -202,17 +208,15 @@ class Resolver:
         for where, _ in self._refs:
             if where in done:
                 continue
-            path: list[str] = []
-            on_path: set[str] = set()
+            # Depth first: the nodes on the stack are the current path from `where`.
+            on_path = {where}
             stack: list[tuple[str, Iterator[str]]] = [(where, self._in_place(where))]
-            path.append(where)
-            on_path.add(where)
             while stack:
                 node, children = stack[-1]
                 child = next(children, None)
                 if child is None:
                     stack.pop()
-                    on_path.discard(path.pop())
+                    on_path.discard(node)
                     done.add(node)
                     continue
                 if child in on_path:
@@ -224,7 +228,6 @@ class Resolver:
                     )
                 if child not in done:
                     stack.append((child, self._in_place(child)))
-                    path.append(child)
                     on_path.add(child)
 
     def _in_place(self, pointer: str) -> Iterator[str]:
@@ -232,7 +235,7 @@ class Resolver:
         schema = self.lookup(pointer)
         if not isinstance(schema, dict):
             return
-        for key in ("$ref", "$dynamicRef"):
+        for key in REFERENCE_KEYWORDS:
             ref = schema.get(key)
             if isinstance(ref, str):
                 yield self.target(ref, pointer)
@@ -291,12 +294,7 @@ def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
-        if "$ref" in schema:
-            refs.append((where, schema["$ref"]))
-        if "$dynamicRef" in schema:
-            # Read as a reference to the `$dynamicAnchor` it names: no document here
-            # changes the dynamic scope, so the anchor in the document is the target.
-            refs.append((where, schema["$dynamicRef"]))
+        refs += [(where, schema[key]) for key in REFERENCE_KEYWORDS if key in schema]
         for key in ("id", "$id"):
             value = schema.get(key)
             if isinstance(value, str) and "://" in value:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from schemagate.diff.changes import Change
 from schemagate.diff.shape import Shape, effective_types, value_key
 from schemagate.modes import Direction
-from schemagate.resolve.keywords import escape
+from schemagate.resolve.keywords import REFERENCE_KEYWORDS, escape, mentions_reference
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -61,8 +61,7 @@ def same_keyword(old_side: Side, new_side: Side, old: Shape, new: Shape, keyword
     old_locs, new_locs = old.keywords.get(keyword, []), new.keywords.get(keyword, [])
     if not old_locs or not new_locs:
         return not old_locs and not new_locs
-    text = repr(old_locs) + repr(new_locs)
-    if "'$ref'" not in text and "'$dynamicRef'" not in text:
+    if not mentions_reference(repr(old_locs) + repr(new_locs)):
         return value_key([v for _, v in old_locs]) == value_key([v for _, v in new_locs])
     before = [inlined(old_side, where, value) for where, value in old_locs]
     after = [inlined(new_side, where, value) for where, value in new_locs]
@@ -82,9 +81,9 @@ def inlined(side: Side, pointer: str, value: Any, within: tuple[str, ...] = ()) 
     copy = {
         key: inlined(side, f"{pointer}/{escape(key)}", item, within)
         for key, item in value.items()
-        if key not in ("$ref", "$dynamicRef")
+        if key not in REFERENCE_KEYWORDS
     }
-    ref = value.get("$ref", value.get("$dynamicRef"))
+    ref = next((value[key] for key in REFERENCE_KEYWORDS if key in value), None)
     if not isinstance(ref, str):
         return copy
     target = side.resolver.target(ref, pointer)

@@ -143,22 +143,11 @@ def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         f"dependencies of {', '.join(repr(n) for n in changed)} changed",
         old.where(keyword),
         new.where(keyword),
-        suspects=_dependency_suspects(before, after),
+        # A draft that ignores `dependencies` loses them as a removal would.
+        suspects=_restriction_suspects(bool(before), bool(after)),
         backward=Deferred(_triggered(old_side, old, changed, after, before)),
         forward=Deferred(_triggered(new_side, new, changed, before, after)),
     )
-
-
-def _dependency_suspects(
-    before: dict[str, list[Any]], after: dict[str, list[Any]]
-) -> frozenset[Direction]:
-    """Dependencies only restrict: gaining them can only break backward, and losing them
-    (also by a draft that ignores `dependencies`) only forward."""
-    if not before:
-        return frozenset({BACKWARD})
-    if not after:
-        return frozenset({FORWARD})
-    return BOTH
 
 
 def _triggered(
@@ -224,7 +213,9 @@ def check_property_names(
         _changed_words(old, new, ("propertyNames",)),
         old.where("propertyNames"),
         new.where("propertyNames"),
-        suspects=_suspects_of(old, new, ("propertyNames",)),
+        suspects=_restriction_suspects(
+            bool(old.all("propertyNames")), bool(new.all("propertyNames"))
+        ),
         backward=Deferred(_named_members(old_side, old, new)),
         forward=Deferred(_named_members(new_side, new, old)),
     )
@@ -243,15 +234,15 @@ def _changed_words(old: Shape, new: Shape, changed: tuple[str, ...]) -> str:
     return ", ".join(words)
 
 
-def _suspects_of(old: Shape, new: Shape, changed: tuple[str, ...]) -> frozenset[Direction]:
-    """Return the directions a change to restricting keywords may break.
+def _restriction_suspects(before: bool, after: bool) -> frozenset[Direction]:
+    """Return the directions a change to keywords that only restrict may break.
 
-    Adding keywords that only restrict can only reject old events, and removing them
-    can only accept events the old schema rejected.
+    Adding them (`before` false) can only reject old events, and removing them (`after`
+    false) can only accept events the old schema rejected.
     """
-    if not any(old.all(k) for k in changed):
+    if not before:
         return frozenset({BACKWARD})
-    if not any(new.all(k) for k in changed):
+    if not after:
         return frozenset({FORWARD})
     return BOTH
 
@@ -278,16 +269,16 @@ def _names_past_bounds(shape: Shape) -> list[str]:
     for rule in shape.all("propertyNames"):
         if not isinstance(rule, dict):
             continue
-        longest = _count(rule.get("maxLength"))
+        longest = _length_bound(rule.get("maxLength"))
         if longest is not None:
             names.append("x" * (longest + 1))
-        shortest = _count(rule.get("minLength"))
+        shortest = _length_bound(rule.get("minLength"))
         if shortest:
             names.append("x" * (shortest - 1))
     return names
 
 
-def _count(value: Any) -> int | None:
+def _length_bound(value: Any) -> int | None:
     """Return a length bound small enough to build a string of, or None."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1000:
         return value
@@ -320,7 +311,9 @@ def check_conditional(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
         _changed_words(old, new, changed),
         old.where(keyword),
         new.where(keyword),
-        suspects=_suspects_of(old, new, changed),
+        suspects=_restriction_suspects(
+            any(old.all(k) for k in changed), any(new.all(k) for k in changed)
+        ),
         backward=Deferred(_conditioned(old_side, old, new)),
         forward=Deferred(_conditioned(new_side, new, old)),
     )
@@ -396,7 +389,7 @@ def _branch_values(*shapes: Shape) -> dict[str, list[Any]]:
                 if isinstance(bound, int | float) and not isinstance(bound, bool):
                     values += [bound - 1, bound, bound + 1]
             for keyword in ("minLength", "maxLength"):
-                length = _count(rule.get(keyword))
+                length = _length_bound(rule.get(keyword))
                 if length is not None:
                     values += ["x" * n for n in (length - 1, length, length + 1) if n >= 0]
             if "const" in rule:

@@ -413,7 +413,7 @@ def copied_schemas(tmp_path: Path) -> tuple[Path, list[str]]:
     return schemas, ["check", str(schemas), "--registry", f"dir:{ROOT / 'snapshot'}"]
 
 
-def test_check_output_into_schema_folder_exits_2(
+def test_check_output_into_schemas_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     schemas, argv = copied_schemas(tmp_path)
@@ -465,7 +465,7 @@ def test_output_through_hard_link_exits_2(
     assert (schemas / "OrderShipped.json").read_text(encoding="utf-8") == before
 
 
-def test_diff_output_into_configured_schemas_exits_2(
+def test_diff_output_into_schemas_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")

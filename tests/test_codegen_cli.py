@@ -307,7 +307,7 @@ def test_edited_module_is_not_replaced(snapshot: Path, capsys: pytest.CaptureFix
     assert module.read_text("utf-8") == edited
 
 
-def test_out_holding_input_folder_exits_2(
+def test_out_containing_input_folder_exits_2(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "."], capsys)

@@ -98,7 +98,7 @@ def test_deeply_nested_break_is_proven() -> None:
 
 
 def test_backtracking_pattern_pair_ends() -> None:
-    # `re` backtracks for hours matching the old pattern's strings against the new one.
+    # `re` backtracks without end matching the old pattern's strings against the new one.
     # The check runs in a child process, so a regression fails at the limit, not hangs.
     import subprocess
     import sys

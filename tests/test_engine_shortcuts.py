@@ -142,7 +142,7 @@ def test_members_sharing_schema_get_own_values() -> None:
     assert event["a"] is not event["b"]
 
 
-def test_self_contained_excludes_reference_holders() -> None:
+def test_self_contained_excludes_reference_parents() -> None:
     schema = {
         "type": "object",
         "properties": {

@@ -58,7 +58,7 @@ def check_arguments(
 
 def _paths(text: str) -> list[str]:
     """Split the `paths` input: one path per line when it has several lines, so that a
-    name may contain spaces; otherwise paths separated by spaces."""
+    name may contain spaces, and otherwise paths separated by spaces."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > 1:
         return lines
@@ -100,7 +100,7 @@ def main(environ: Mapping[str, str] | None = None) -> int:
 
 
 def _report_failure(code: int, errors: str, summary: Path) -> None:
-    """Say that the gate could not run, in an annotation and in the summary.
+    """Report that the gate could not run, in an annotation and in the summary.
 
     The summary replaces the pull request's comment, which would otherwise still show
     the last run's verdict.

@@ -54,7 +54,7 @@ def check_spares_inputs(
     in a schema folder as a file the next run would read as a schema, or would land in
     a snapshot folder, whose files `pull` owns.
 
-    `files` and the settings file are the files read; `named` and `registry` are the
+    `files` and the settings file are the files read. `named` and `registry` are the
     folders and registry the command was given, beside the configured ones.
     """
     from schemagate.load.document import SCHEMA_SUFFIXES

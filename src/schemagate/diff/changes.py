@@ -51,7 +51,7 @@ class Change:
     """One difference between the old and the new schema at one place.
 
     `backward` holds candidate values, at `path` inside an event, that the old schema
-    may accept and the new one reject; `forward` the reverse; either may be Deferred.
+    may accept and the new one reject, and `forward` the reverse. Either may be Deferred.
     A direction listed in `suspects` with no candidate that proves it becomes an
     `unproven` finding, unless the change is a `probe`: a speculative check reported
     only when a witness proves it.

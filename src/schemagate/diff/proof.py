@@ -193,7 +193,7 @@ class Prover:
         self.new_pointer = new_pointer
 
     def proves(self, direction: Direction, instance: Any) -> bool:
-        """Tell whether `instance` is a witness in `direction`; an event whose validity
+        """Tell whether `instance` is a witness in `direction`. An event whose validity
         a pattern left unknown proves nothing."""
         try:
             return self.source_accepts(direction, instance) and not self._target_accepts(

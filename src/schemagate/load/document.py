@@ -42,7 +42,7 @@ class Dialect(enum.StrEnum):
 
     @property
     def has_dependencies(self) -> bool:
-        """True where `dependencies` is a keyword; 2019-09 split it into two others."""
+        """True where `dependencies` is a keyword, before 2019-09 split it into two."""
         return self not in (Dialect.DRAFT2019, Dialect.DRAFT2020)
 
     @property

@@ -54,27 +54,28 @@ class Resolver:
         )
 
     @functools.cached_property
-    def _ref_holders(self) -> frozenset[str]:
-        holders = set()
+    def _ref_ancestors(self) -> frozenset[str]:
+        """Pointers of the schemas with a reference at or below them."""
+        ancestors = set()
         for where, _ in self._refs:
             pointer = where
-            while pointer not in holders:
-                holders.add(pointer)
+            while pointer not in ancestors:
+                ancestors.add(pointer)
                 pointer = pointer.rpartition("/")[0]
                 if not pointer:
                     break
-        return frozenset(holders)
+        return frozenset(ancestors)
 
     def self_contained(self, pointer: str) -> bool:
-        """Tell whether the schema at `pointer` has no `$ref` in it, so that its meaning
-        depends on its own text alone.
+        """Tell whether the schema at `pointer` has no reference keyword in it, so that
+        its meaning depends on its own text alone.
 
         Pointers into the synthetic root or mounted metaschemas, which the index does not
         walk, are never self-contained.
         """
         if pointer.startswith((f"#/{METASCHEMA_ROOT}", f"#/{SYNTHETIC_ROOT}")):
             return False
-        return pointer not in self._ref_holders
+        return pointer not in self._ref_ancestors
 
     @property
     def embeds_resources(self) -> bool:

@@ -163,8 +163,8 @@ def _outside(side: Side, shape: Shape, listed: list[Any]) -> Iterator[Any]:
     numbers = [v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)]
     candidates += [s + "-unlisted" for s in strings[:1]] + ["unlisted-value", "", True, False]
     candidates += [max(numbers) + 1] if numbers else [0, 1]
-    # An object example has only its required members; one more declared member makes
-    # another object the list may not hold.
+    # An object example has only its required members, so one more declared member
+    # makes another object, which the list may not hold.
     for example in [c for c in candidates if isinstance(c, dict)][:1]:
         for name in [n for n in sorted(shape.properties) if n not in example][:3]:
             candidates.append({**example, name: structure.member_example(side, shape, name)})
@@ -468,7 +468,7 @@ def _generic(keyword: str, old: Shape, new: Shape) -> bool:
     """Tell whether a change to `keyword` is left to this check.
 
     `unevaluatedProperties: false` closes an object like `additionalProperties: false`
-    and is compared with it; only a schema value is compared here.
+    and is compared with it, so only a schema value is compared here.
     """
     if keyword != "unevaluatedProperties":
         return True

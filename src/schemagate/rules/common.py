@@ -72,7 +72,7 @@ def inlined(side: Side, pointer: str, value: Any, within: tuple[str, ...] = ()) 
     """Return `value` with each local `$ref` replaced by the schema it points to.
 
     A reference back into a schema being inlined becomes `{"$ref": TARGET}`, so
-    recursive schemas stay finite; its target's own text is inlined further up.
+    recursive schemas stay finite. Its target's own text is inlined further up.
     """
     if isinstance(value, list):
         return [inlined(side, f"{pointer}/{i}", item, within) for i, item in enumerate(value)]

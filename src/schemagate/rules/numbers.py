@@ -158,7 +158,7 @@ def _multiples(
             # fraction lies off its grid.
             values += [t / d for t in target for d in (2, 3)]
     off_grid = [v for v in values if any(_not_multiple(v, t) for t in target)]
-    # Values in the range can prove a break; the others still mark the change suspect.
+    # Values in the range can prove a break, and the others still mark it suspect.
     return sorted(off_grid, key=lambda v: not _inside(v, interval))[:3]
 
 

@@ -406,3 +406,35 @@ def test_pyproject_header_in_own_file_explained(
     code, _, err = check(capsys)
     assert code == 2
     assert "the [tool.schemagate] table belongs in pyproject.toml" in err
+
+
+@pytest.mark.parametrize(
+    "expires",
+    # Full-width digits match Python's `\d` but not a date.
+    ["2027-02-28", "2027-02-30", "2027-6-30", "\uff12\uff10\uff12\uff17-01-01", "2027-01-01\n"],
+)
+@pytest.mark.parametrize("pointer", ["/a", "#/a", "a", "/a\n", "/a\nb", "#"])
+@pytest.mark.parametrize("rule", ["type-changed", "Type-changed", "type-changed\n", "\uff54ype"])
+def test_settings_verdict_is_jsonschema_verdict(
+    expires: str, pointer: str, rule: str, tmp_path: Path
+) -> None:
+    # jsonschema-rs checks a new settings table first; it must never accept a table
+    # that jsonschema rejects, whatever it makes of dates and patterns.
+    from schemagate.config_schema import validate_table
+    from schemagate.errors import ConfigError
+
+    table = {
+        "severity": {rule: "warning"},
+        "accepted-changes": [
+            {"rule": "type-changed", "schema": "Order", "pointer": pointer, "reason": "r"}
+            | {"expires": expires}
+        ],
+    }
+    validator = jsonschema.validators.validator_for(config_schema())
+    expected = validator(config_schema(), format_checker=validator.FORMAT_CHECKER).is_valid(table)
+    try:
+        validate_table(table, tmp_path / "schemagate.toml")
+    except ConfigError:
+        assert not expected
+    else:
+        assert expected

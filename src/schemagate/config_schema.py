@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from schemagate import compiled
 from schemagate.errors import ConfigError
 from schemagate.markers import passed_before, remember_pass
 
@@ -25,13 +26,20 @@ def validate_table(table: dict[str, Any], path: Path) -> None:
     """Raise ConfigError naming the file, the key and the problem for the first error.
 
     A table that passed once is remembered in the cache folder by a hash of the table
-    and the schema, so later runs skip importing jsonschema (about 150 ms of start-up).
+    and the schema, so later runs skip the check. A new table is checked with
+    jsonschema-rs first, and with jsonschema only where it finds an error.
     """
     fingerprint = _fingerprint(table)
     if passed_before("valid-settings", fingerprint):
         return
-    _validate(table, path)
+    if not compiled.accepts(_compiled_validator(), _as_json(table)):
+        _validate(table, path)
     remember_pass("valid-settings", fingerprint)
+
+
+@functools.cache
+def _compiled_validator() -> Any:
+    return compiled.build(config_schema())
 
 
 def _fingerprint(table: dict[str, Any]) -> str:

@@ -3,17 +3,32 @@
 An invalid keyword value (`"required": "id"`, `"multipleOf": 0`, a pattern that is
 not a regular expression) would otherwise be compared as if it meant something, or
 fail deep inside the engine. A document that passed once is remembered by a hash of
-its text in the cache folder, so repeated runs skip importing jsonschema.
+its text in the cache folder, so repeated runs skip the check.
+
+A new document is first checked with jsonschema-rs (see `schemagate.compiled`), which
+checks the `regex` format with Python's `re`, as jsonschema does; only a document it
+rejects is checked again with jsonschema.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
+import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from schemagate import compiled
 from schemagate.errors import DocumentError
 from schemagate.markers import passed_before, remember_pass
+
+# Part of each pass's fingerprint, raised whenever the check starts rejecting more, so
+# that a pass remembered by an earlier check is not trusted. 2: a property named
+# `required` is checked as a schema.
+_REVISION = 2
 
 _METASCHEMA_URIS = {
     "draft4": "http://json-schema.org/draft-04/schema#",
@@ -33,32 +48,81 @@ def check_metaschema(
     `schemas` yields (pointer, schema) for each top-level schema of the document: the
     document itself, or each OpenAPI component.
     """
-    fingerprint = hashlib.sha256(f"{dialect}\0{text}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{_REVISION}\0{dialect}\0{text}".encode()).hexdigest()
     if passed_before("valid-documents", fingerprint):
         return
+    tolerated = [(pointer, _tolerated(schema)) for pointer, schema in schemas]
+    if not all(_passes_compiled(dialect, schema) for _, schema in tolerated):
+        _check_with_jsonschema(source, dialect, tolerated)
+    remember_pass("valid-documents", fingerprint)
+
+
+def _check_with_jsonschema(source: str, dialect: str, schemas: list[tuple[str, Any]]) -> None:
     import jsonschema.validators
 
     cls = jsonschema.validators.validator_for({"$schema": _METASCHEMA_URIS[dialect]})
     checker = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
     for pointer, schema in schemas:
-        error = jsonschema.exceptions.best_match(checker.iter_errors(_tolerated(schema)))
+        error = jsonschema.exceptions.best_match(checker.iter_errors(schema))
         if error is not None:
             where = pointer + "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
             raise DocumentError(source, f"invalid schema at {where[1:] or '/'}: {_problem(error)}")
-    remember_pass("valid-documents", fingerprint)
 
 
-def _tolerated(value: Any) -> Any:
+# Folders of jsonschema-specifications (installed with jsonschema) holding each
+# dialect's metaschema.
+_METASCHEMA_FOLDERS = {
+    "draft4": "draft4",
+    "openapi-3.0": "draft4",
+    "draft6": "draft6",
+    "draft7": "draft7",
+    "2019-09": "draft201909",
+    "2020-12": "draft202012",
+}
+
+
+def _passes_compiled(dialect: str, schema: Any) -> bool:
+    return compiled.accepts(_compiled_checker(_METASCHEMA_FOLDERS[dialect]), schema)
+
+
+@functools.cache
+def _compiled_checker(folder: str) -> Any:
+    """Return a jsonschema-rs validator of one metaschema, or None where none can be built."""
+    # Found without importing the package, whose import costs about 50 ms.
+    spec = importlib.util.find_spec("jsonschema_specifications")
+    locations = spec.submodule_search_locations if spec else None
+    if not locations:
+        return None
+    path = Path(next(iter(locations))) / "schemas" / folder / "metaschema.json"
+    try:
+        metaschema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return compiled.build(metaschema, formats={"regex": _is_python_regex})
+
+
+def _is_python_regex(value: str) -> bool:
+    """jsonschema's `regex` format: a pattern Python's `re` compiles."""
+    try:
+        re.compile(value)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def _tolerated(value: Any, names: bool = False) -> Any:
     """Copy a schema without `required: []`, which draft 4's metaschema rejects.
 
     Draft 4 wants at least one required name, but an empty list means "nothing
-    required" to every validator, and tools do write it.
+    required" to every validator, and tools do write it. `names` is true for the
+    members of a keyword that maps names to schemas, such as `properties`: there,
+    `required` names a property, whose schema `[]` stays and fails the check.
     """
     if isinstance(value, dict):
         return {
-            key: _tolerated(item)
+            key: _tolerated(item, names=key in _NAMED and not names)
             for key, item in value.items()
-            if not (key == "required" and item == [])
+            if names or not (key == "required" and item == [])
         }
     if isinstance(value, list):
         return [_tolerated(item) for item in value]

@@ -288,3 +288,27 @@ def test_contract_paths_resolve_by_origin(
     assert given == 1
     assert "consumer 'audit'" in given_report
     assert "consumer 'billing'" not in given_report
+
+
+@pytest.mark.parametrize("into_folder", [False, True])
+def test_output_spares_contract_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], into_folder: bool
+) -> None:
+    old, new = renamed_gift_message()
+    registry = write_registry(tmp_path / "snapshot", {"OrderPlaced": [old]})
+    schemas = write_schemas(tmp_path / "schemas", {"OrderPlaced": new})
+    contract = write_contract(
+        tmp_path / "contracts" / "billing.json", "billing", {"*": ["detail.giftMessage"]}
+    )
+    before = contract.read_text(encoding="utf-8")
+    location = contract.parent if into_folder else contract
+    target = contract.parent / "report.json" if into_folder else contract
+    argv = ["check", str(schemas), "--registry", registry, "--contracts", f"file:{location}"]
+
+    code = main([*argv, "--output", f"json={target}"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert f"invalid --output path {target}" in err
+    assert contract.read_text(encoding="utf-8") == before
+    assert not (contract.parent / "report.json").exists()

@@ -388,3 +388,52 @@ def test_format_name_in_any_case(pair: Pair, capsys: pytest.CaptureFixture[str])
     code, out, _ = run(["diff", "--format", "JSON", str(pair.old), str(pair.new)], capsys)
     assert code == 1
     assert json.loads(out)["ok"] is False
+
+
+def test_output_over_a_file_of_the_user_exits_2(
+    tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text("repos: []\n", encoding="utf-8")
+    code, out, err = run(
+        ["diff", "--output", f"json={config}", str(pair.old), str(pair.new)], capsys
+    )
+    assert code == 2
+    assert out == ""
+    assert "is not a report schemagate wrote" in err
+    assert config.read_text(encoding="utf-8") == "repos: []\n"
+
+
+@pytest.mark.parametrize("format_name", ["text", "github", "json", "sarif", "junit", "markdown"])
+def test_output_replaces_its_own_report(
+    tmp_path: Path,
+    pair: Pair,
+    format_name: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    report = tmp_path / "report.out"
+    argv = ["diff", "--output", f"{format_name}={report}", str(pair.old), str(pair.new)]
+    first, _, _ = run(argv, capsys)
+    second, _, err = run(argv, capsys)
+    assert first == second
+    assert second in (0, 1), err
+
+
+@pytest.mark.parametrize("format_name", ["json", "sarif", "junit", "markdown"])
+def test_output_recognises_report_after_cache_is_emptied(
+    tmp_path: Path,
+    pair: Pair,
+    format_name: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Structured reports are recognised by their start, without the cache's marker.
+    from schemagate.markers import forget_passes
+
+    report = tmp_path / "report.out"
+    argv = ["diff", "--output", f"{format_name}={report}", str(pair.old), str(pair.new)]
+    run(argv, capsys)
+    monkeypatch.setenv("SCHEMAGATE_CACHE_DIR", str(tmp_path / "emptied-cache"))
+    forget_passes()
+    code, _, err = run(argv, capsys)
+    assert code in (0, 1), err

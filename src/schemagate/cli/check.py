@@ -113,7 +113,9 @@ def command(
             f"{', '.join(map(str, paths or (settings.schemas_path,)))}; add schema files, "
             "or name the folder that has them (`schemas` in the settings, or as an argument)"
         )
-    check_spares_inputs(extra_outputs, files, settings, inputs, against or registry_uri)
+    check_spares_inputs(
+        extra_outputs, files, settings, inputs, against or registry_uri, contracts_uri
+    )
     registry = _open_baseline(against or registry_uri, settings, files, against is not None)
     mode = resolve_mode(mode_name, settings.mode)
     policy = resolve_policy(strict, settings.policy)

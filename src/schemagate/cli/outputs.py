@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -9,12 +11,15 @@ import click
 
 from schemagate.config import Settings
 from schemagate.errors import InputError
+from schemagate.markers import passed_before, remember_pass
 from schemagate.report.render import Reporter, get_reporter
 
 OUTPUT_HELP = (
     "Also write a report in FORMAT to PATH (repeatable), for example sarif=results.sarif. "
-    "An existing report is replaced; a file the command reads is not."
+    "A report schemagate wrote there before is replaced; any other file is not."
 )
+# Marker kind remembering the reports written, by a hash of their text.
+_WRITTEN = "written-reports"
 
 
 def parse_outputs(specs: tuple[str, ...]) -> list[tuple[Reporter, str]]:
@@ -49,18 +54,30 @@ def check_spares_inputs(
     settings: Settings,
     named: Sequence[Path] = (),
     registry: str | None = None,
+    contracts: str | None = None,
 ) -> None:
     """Raise InputError when a report would replace a file the command reads, would land
-    in a schema folder as a file the next run would read as a schema, or would land in
+    in a schema or contract folder as a file the next run would read, or would land in
     a snapshot folder, whose files `pull` owns.
 
-    `files` and the settings file are the files read. `named` and `registry` are the
-    folders and registry the command was given, beside the configured ones.
+    `files` and the settings file are the files read. `named`, `registry` and
+    `contracts` are the folders, registry and contracts location the command was
+    given, beside the configured ones.
     """
     from schemagate.load.document import SCHEMA_SUFFIXES
 
     files = [*files, *([settings.source] if settings.source else [])]
     folders, snapshots = guarded_folders(settings, named, registry)
+    for location, base in ((contracts, Path.cwd()), (settings.contracts, settings.base)):
+        if location is not None and location.startswith("file:"):
+            path = base / location.removeprefix("file:")
+            if path.is_dir():
+                # Contract files share the schema files' suffixes.
+                folders.append(path)
+            else:
+                files.append(path)
+        elif location is not None and location.startswith("dir:"):
+            snapshots.append(base / location.removeprefix("dir:"))
     read = {_resolved(path) for path in files}
     identities = {_identity(path) for path in files} - {None}
     for _, path in outputs:
@@ -82,8 +99,13 @@ def check_spares_inputs(
                 if _resolved(folder) in target.parents:
                     raise InputError(
                         f"invalid --output path {path}: the next run would read the report "
-                        f"as a schema from {folder}; write it outside that folder"
+                        f"as a schema or contract from {folder}; write it outside that folder"
                     )
+        if Path(path).is_file() and not _is_report(Path(path)):
+            raise InputError(
+                f"invalid --output path {path}: the file exists and is not a report "
+                "schemagate wrote, so it is kept; choose another path, or delete the file"
+            )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -136,6 +158,7 @@ def _check_writable(spec: str, path: Path, format_name: str) -> None:
             f"invalid --output {spec!r}: {path} is a folder; name a file, for example "
             f"schemagate-report{suffix}"
         )
+
     # Missing folders are created when the report is written, so only an existing
     # ancestor that is not a folder can stop the write.
     for ancestor in path.parents:
@@ -146,6 +169,35 @@ def _check_writable(spec: str, path: Path, format_name: str) -> None:
                     "choose another path"
                 )
             return
+
+
+# The start of each structured report, read when no marker remembers the file: a
+# report written before the cache folder was emptied is still recognised.
+_REPORT_STARTS = (
+    re.compile(r'\{\s*"format_version":'),
+    re.compile(
+        r'\{\s*"\$schema": "https://docs\.oasis-open\.org/sarif/.*"name": "schemagate"', re.S
+    ),
+    re.compile(r'<\?xml [^>]*\?>\s*<testsuites name="schemagate"'),
+    re.compile(r"## \S+ schemagate: "),
+)
+
+
+def _is_report(path: Path) -> bool:
+    """Tell whether the file at `path` is empty or a report schemagate wrote."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        # An unreadable file fails when the report is written, with its own message.
+        return True
+    if not data.strip() or passed_before(_WRITTEN, _fingerprint(data)):
+        return True
+    head = data[:1000].decode("utf-8", errors="replace")
+    return any(start.match(head) for start in _REPORT_STARTS)
+
+
+def _fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_outputs(outputs: list[tuple[Reporter, str]], render: Callable[[Reporter], str]) -> None:
@@ -159,3 +211,4 @@ def write_outputs(outputs: list[tuple[Reporter, str]], render: Callable[[Reporte
             Path(path).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write report to {path} ({exc.strerror})") from None
+        remember_pass(_WRITTEN, _fingerprint(text.encode("utf-8")))

@@ -314,3 +314,21 @@ def test_out_containing_input_folder_exits_2(
     assert code == 2
     assert "invalid --out .: it contains" in err
     assert not Path("__init__.py").exists()
+
+
+def test_unwritable_out_folder_exits_2(
+    snapshot: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root writes into read-only folders, so a read-only file system is simulated.
+    import tempfile
+
+    def read_only(*args: Any, **kwargs: Any) -> str:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    code, _, err = run(["codegen", "--registry", "dir:snap", "--out", "bindings"], capsys)
+
+    assert code == 2
+    assert err.strip() == (
+        "error: cannot write to bindings (Read-only file system); choose another --out folder"
+    )

@@ -335,3 +335,22 @@ def test_long_schema_name_gets_short_folder(tmp_path: Path) -> None:
     found = snapshot.get_version(other)
     assert found is not None
     assert found.content == '{"type": "string"}'
+
+
+def test_pull_into_unwritable_folder_exits_2(
+    populated_registry: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root writes into read-only folders, so a read-only file system is simulated.
+    import tempfile
+
+    def read_only(*args: Any, **kwargs: Any) -> str:
+        raise OSError(30, "Read-only file system")
+
+    out = tmp_path / "snapshot"
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    code = main(["pull", "--registry", f"eventbridge:{populated_registry}", "--out", str(out)])
+
+    assert code == EXIT_USAGE
+    assert capsys.readouterr().err.strip() == (
+        f"error: cannot write to {out} (Read-only file system); choose another --out folder"
+    )

@@ -49,3 +49,9 @@ class RegistryError(SchemagateError):
 
 class ConflictError(RegistryError):
     """Another writer changed a schema between the gate's read and its write."""
+
+
+def unwritable(out: object, error: OSError) -> InputError:
+    """Describe an output folder the command could not write, with what to do instead."""
+    reason = error.strerror or type(error).__name__
+    return InputError(f"cannot write to {out} ({reason}); choose another --out folder")

@@ -10,7 +10,7 @@ import click
 
 from schemagate.cli.options import config_option, use_color
 from schemagate.config import Settings, load_settings
-from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
+from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError, unwritable
 
 if TYPE_CHECKING:
     from schemagate.contracts.model import Contract
@@ -238,10 +238,13 @@ def _write_contracts(contracts: list[Contract], out: Path, force: bool) -> int:
         raise InputError(
             f"{existing[0]} already exists; pass --force to overwrite, or choose another --out"
         )
-    out.mkdir(parents=True, exist_ok=True)
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    for path, contract in targets:
-        with path.open("w", encoding="utf-8") as stream:
-            yaml.dump(contract.to_data(), stream)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, contract in targets:
+            with path.open("w", encoding="utf-8") as stream:
+                yaml.dump(contract.to_data(), stream)
+    except OSError as exc:
+        raise unwritable(out, exc) from None
     return len(targets)

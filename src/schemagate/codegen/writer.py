@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemagate.codegen.package import LOCK_NAME
-from schemagate.errors import InputError
+from schemagate.errors import InputError, unwritable
 
 logger = logging.getLogger(__name__)
 
@@ -125,11 +125,14 @@ def write_package(out: Path, files: dict[str, str]) -> WriteResult:
             "move the changes out of the generated package (or delete the file) and run "
             "codegen again"
         )
-    out.mkdir(parents=True, exist_ok=True)
-    _write_files(out, files, changed, stale)
-    for name in stale:
-        (out / name).unlink()
-        logger.info("removed %s", out / name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _write_files(out, files, changed, stale)
+        for name in stale:
+            (out / name).unlink()
+            logger.info("removed %s", out / name)
+    except OSError as exc:
+        raise unwritable(out, exc) from None
     foreign = sorted(present - owned - set(files))
     for name in foreign:
         logger.warning("left %s alone: schemagate did not write it", out / name)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from schemagate.errors import InputError
+from schemagate.errors import InputError, unwritable
 from schemagate.registry.base import SchemaSummary, SchemaVersion, sort_versions
 
 INDEX_NAME = "snapshot.json"
@@ -196,11 +196,16 @@ def write_snapshot(out: Path, registry_name: str, versions: list[SchemaVersion])
     snapshot; any other file stops the write, so nothing a user put there is lost.
     """
     _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise unwritable(out, exc) from None
     try:
         _write_tree(staging, registry_name, versions)
         _swap_into_place(staging, out)
+    except OSError as exc:
+        raise unwritable(out, exc) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging)

@@ -2,12 +2,12 @@
 
 An invalid keyword value (`"required": "id"`, `"multipleOf": 0`, a pattern that is
 not a regular expression) would otherwise be compared as if it meant something, or
-fail deep inside the engine. A document that passed once is remembered by a hash of
-its text in the cache folder, so repeated runs skip the check.
+fail deep inside the engine.
 
-A new document is first checked with jsonschema-rs (see `schemagate.compiled`), which
-checks the `regex` format with Python's `re`, as jsonschema does; only a document it
-rejects is checked again with jsonschema.
+Documents are checked with jsonschema-rs (see `schemagate.compiled`), which checks the
+`regex` format with Python's `re`, as jsonschema does. Only a document it rejects is
+checked again with jsonschema; one that passes there is remembered by a hash of its
+text in the cache folder, so repeated runs skip that slower check.
 """
 
 from __future__ import annotations
@@ -48,12 +48,18 @@ def check_metaschema(
     `schemas` yields (pointer, schema) for each top-level schema of the document: the
     document itself, or each OpenAPI component.
     """
+    listed = list(schemas)
+    if all(_passes_compiled(dialect, schema) for _, schema in listed):
+        return
+    tolerated = [(pointer, _tolerated(schema)) for pointer, schema in listed]
+    if all(_passes_compiled(dialect, schema) for _, schema in tolerated):
+        return
+    # The rare document only jsonschema accepts is remembered, as the check costs it
+    # about 1 ms and a jsonschema import, where jsonschema-rs takes microseconds.
     fingerprint = hashlib.sha256(f"{_REVISION}\0{dialect}\0{text}".encode()).hexdigest()
     if passed_before("valid-documents", fingerprint):
         return
-    tolerated = [(pointer, _tolerated(schema)) for pointer, schema in schemas]
-    if not all(_passes_compiled(dialect, schema) for _, schema in tolerated):
-        _check_with_jsonschema(source, dialect, tolerated)
+    _check_with_jsonschema(source, dialect, tolerated)
     remember_pass("valid-documents", fingerprint)
 
 

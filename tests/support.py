@@ -45,7 +45,8 @@ def reader_validator(
     OpenAPI documents are validated as draft 4 against their `AWSEvent` component (or
     `component`, or their only component), with `nullable` mapped to a null type. With
     `component` "*", an event is valid when any component accepts it. The tolerant
-    view drops `additionalProperties: false`.
+    view drops `additionalProperties: false`. Every format jsonschema can check is
+    checked, under every draft.
     """
     doc = copy.deepcopy(document)
     _rewrite(doc, tolerant, openapi="openapi" in doc)
@@ -59,10 +60,9 @@ def reader_validator(
         if component == "*":
             refs = [{"$ref": "#/components/schemas/" + n.replace("/", "~1")} for n in components]
             root = {**doc, "anyOf": refs}
-        cls = jsonschema.Draft4Validator
-        return cls(root, format_checker=cls.FORMAT_CHECKER)
+        return jsonschema.Draft4Validator(root, format_checker=jsonschema.FormatChecker())
     cls = jsonschema.validators.validator_for(doc, default=jsonschema.Draft4Validator)
-    return cls(doc, format_checker=cls.FORMAT_CHECKER)
+    return cls(doc, format_checker=jsonschema.FormatChecker())
 
 
 def _rewrite(node: Any, tolerant: bool, openapi: bool) -> None:

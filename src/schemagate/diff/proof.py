@@ -46,6 +46,7 @@ class DocumentValidator:
 
     @functools.cached_property
     def _root(self) -> Any:
+        import jsonschema
         import jsonschema.validators
 
         uri = _SCHEMA_URIS[self.resolver.document.dialect]
@@ -54,7 +55,9 @@ class DocumentValidator:
         schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
         if self.resolver.document.kind is Kind.OPENAPI3:
             schema = {key: value for key, value in schema.items() if key != "$schema"}
-        return cls(schema, format_checker=cls.FORMAT_CHECKER)
+        # Every format jsonschema can check, under every draft: generated bindings
+        # enforce `date` or `uuid` in a draft 4 or OpenAPI 3.0 document too.
+        return cls(schema, format_checker=jsonschema.FormatChecker())
 
     @property
     def format_checker(self) -> Any:

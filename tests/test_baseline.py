@@ -172,3 +172,54 @@ def test_first_commit_other_ref_still_missing(
     code, _, err = check(capsys, "--against", "git:main", "schemas")
     assert code == 2
     assert "git ref 'main' not found" in err
+
+
+@pytest.mark.parametrize(
+    "moved", ["schemas/Order.yaml", "schemas/orders/Order.json"], ids=["to-yaml", "to-folder"]
+)
+def test_renamed_file_is_compared_with_its_old_path(
+    repo: Path, moved: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A schema keeps its name when its file changes suffix or folder, so the file at
+    # its old path is its previous version.
+    target = repo / moved
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (repo / "schemas" / "Order.json").rename(target)
+
+    code, report, _ = check(capsys, "--against", "git:main", "schemas")
+
+    assert code == 1
+    assert report["schemas"][0]["status"] == "breaking"
+    assert report["schemas"][0]["registered_version"] == "main"
+
+
+def test_renamed_file_prefers_old_path_in_its_folder(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "other").mkdir()
+    (repo / "other" / "Order.json").write_text(json.dumps(NEW), encoding="utf-8")
+    git(repo, "add", "other")
+    git(repo, "commit", "-q", "-m", "Copy Order")
+    (repo / "schemas" / "Order.json").rename(repo / "schemas" / "Order.yaml")
+
+    code, report, _ = check(capsys, "--against", "git:main", "schemas")
+
+    assert code == 1
+    assert report["schemas"][0]["status"] == "breaking"
+
+
+def test_moved_file_with_two_old_paths_is_new(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two files of the name elsewhere at the ref leave no single previous version.
+    (repo / "other").mkdir()
+    (repo / "other" / "Order.json").write_text(json.dumps(OLD), encoding="utf-8")
+    git(repo, "add", "other")
+    git(repo, "commit", "-q", "-m", "Copy Order")
+    (repo / "schemas" / "moved").mkdir()
+    (repo / "schemas" / "Order.json").rename(repo / "schemas" / "moved" / "Order.json")
+
+    code, report, _ = check(capsys, "--against", "git:main", "schemas")
+
+    assert code == 1
+    assert report["schemas"][0]["status"] == "unregistered"

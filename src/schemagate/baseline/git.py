@@ -3,15 +3,17 @@
 The baseline reads each file with `git show REF:./PATH`, run as an argument list and
 never through a shell, so a ref or a path cannot inject commands. It satisfies the
 `Registry` protocol with one version per schema: the file at the ref, labelled with the
-ref. A file absent at the ref is a schema with no previous version.
+ref. A file absent at the ref is looked for under another path of the same schema name
+(renamed from `.json` to `.yaml`, or moved to another folder); a schema with no such
+file there has no previous version.
 """
 
 from __future__ import annotations
 
 import logging
 import subprocess
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
 
 from schemagate.errors import InputError
 from schemagate.registry.base import SchemaSummary, SchemaVersion
@@ -34,10 +36,18 @@ def parse_git_uri(uri: str) -> str | None:
 class GitBaseline:
     """The schema files of a working tree as they were at `ref`."""
 
-    def __init__(self, ref: str, files: Mapping[str, Path]) -> None:
+    def __init__(
+        self,
+        ref: str,
+        files: Mapping[str, Path],
+        name_of: Callable[[Path], str] = lambda path: path.stem,
+    ) -> None:
+        # `name_of` gives the schema name of a file, to find one renamed since `ref`.
         self.ref = ref
         self._files = dict(files)
+        self._name_of = name_of
         self._contents: dict[str, str | None] = {}
+        self._elsewhere: dict[Path, dict[str, list[str]]] = {}
         folders = {path.resolve().parent for path in self._files.values()}
         # Before a repository's first commit HEAD names no commit, and every file is new.
         self._unborn: set[Path] = set()
@@ -74,7 +84,54 @@ class GitBaseline:
                 self._contents[name] = None
             else:
                 self._contents[name] = _show(self.ref, path)
+                if self._contents[name] is None:
+                    self._contents[name] = self._renamed(name, path)
         return self._contents[name]
+
+    def _renamed(self, name: str, path: Path) -> str | None:
+        """Return the text at the ref of the one other file with the schema's name (or the
+        one in the file's folder)."""
+        folder = path.resolve().parent
+        root = _git(["rev-parse", "--show-toplevel"], folder).stdout.decode().strip()
+        if not root:
+            return None
+        top = Path(root)
+        if top not in self._elsewhere:
+            self._elsewhere[top] = self._names_at_ref(top)
+        found = self._elsewhere[top].get(name, [])
+        # Of several, one in the file's own folder is the one renamed.
+        beside = [f for f in found if (top / f).parent == folder]
+        found = beside if len(found) > 1 and len(beside) == 1 else found
+        if len(found) != 1:
+            if found:
+                logger.warning(
+                    "%s: not at %s, and %d files there have its name (%s); "
+                    "treated as a new schema",
+                    path,
+                    self.ref,
+                    len(found),
+                    ", ".join(found[:3]),
+                )
+            return None
+        logger.info("%s: compared with %s at %s, its path there", path, found[0], self.ref)
+        return _show(self.ref, top / found[0], root=top)
+
+    def _names_at_ref(self, top: Path) -> dict[str, list[str]]:
+        """Map schema names to the schema files at the ref that are not local files now."""
+        from schemagate.load.document import SCHEMA_SUFFIXES
+
+        listed = _git(["ls-tree", "-r", "--name-only", "-z", "--end-of-options", self.ref], top)
+        local = {p.resolve() for p in self._files.values()}
+        names: dict[str, list[str]] = {}
+        for raw in listed.stdout.split(b"\0"):
+            relative = raw.decode("utf-8", errors="replace")
+            if PurePosixPath(relative).suffix.lower() not in SCHEMA_SUFFIXES:
+                continue
+            candidate = top / relative
+            if candidate.resolve() in local:
+                continue
+            names.setdefault(self._name_of(candidate), []).append(relative)
+        return names
 
 
 def _schema_type(content: str) -> str:
@@ -117,10 +174,17 @@ def _verify_ref(ref: str, folder: Path) -> None:
     )
 
 
-def _show(ref: str, path: Path) -> str | None:
-    """Return the file's text at `ref`, or None when the file did not exist there."""
-    folder = path.resolve().parent
-    result = _git(["show", f"{ref}:./{path.name}"], folder)
+def _show(ref: str, path: Path, root: Path | None = None) -> str | None:
+    """Return the file's text at `ref`, or None when the file did not exist there.
+
+    With `root`, the repository's top folder, `path` is read by its path from there.
+    """
+    if root is None:
+        folder = path.resolve().parent
+        result = _git(["show", f"{ref}:./{path.name}"], folder)
+    else:
+        relative = path.relative_to(root).as_posix()
+        result = _git(["show", f"{ref}:{relative}"], root)
     if result.returncode != 0:
         logger.debug("%s absent at %s: %s", path, ref, result.stderr.decode(errors="replace"))
         return None

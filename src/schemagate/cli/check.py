@@ -186,7 +186,9 @@ def _open_baseline(
     ref = parse_git_uri(uri)
     if ref is not None:
         names = {schema_name(path, settings.names, settings.base): path for path in files}
-        return GitBaseline(ref, names)
+        return GitBaseline(
+            ref, names, lambda path: schema_name(path, settings.names, settings.base)
+        )
     scheme, separator, _ = uri.partition(":")
     if not separator or scheme not in SCHEMES:
         # A bare value is most likely a git ref (HEAD) after --against, and a registry

@@ -312,3 +312,17 @@ def test_output_spares_contract_files(
     assert f"invalid --output path {target}" in err
     assert contract.read_text(encoding="utf-8") == before
     assert not (contract.parent / "report.json").exists()
+
+
+@pytest.mark.parametrize("selector", ["com.example.orders@*", "*"])
+def test_wildcard_entry_field_unknown_is_not_warned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], selector: str
+) -> None:
+    # A rule on every event type of a source reads fields only some types declare.
+    old = order_placed()
+    contract = write_contract(tmp_path / "c.json", "shipping", {selector: ["detail.carrier"]})
+
+    code, report = check(tmp_path, {"OrderPlaced": [old]}, {"OrderPlaced": old}, contract, capsys)
+
+    assert code == 0
+    assert schema_report(report, "OrderPlaced")["findings"] == []

@@ -93,3 +93,39 @@ def test_text_names_schema_version(tmp_path: Path, capsys: pytest.CaptureFixture
         "OrderPlaced@1: /components/schemas/OrderPlaced/properties/total: warning:"
     )
     assert str(contract) not in problems[0]
+
+
+def test_type_mismatch_says_only_when_no_type_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, results = verify(
+        tmp_path, capsys, [order_placed()], [{"path": "detail.giftMessage", "type": "boolean"}]
+    )
+
+    [finding] = results[0]["findings"]
+    assert code == 1
+    assert finding["message"].endswith("as boolean, but the schema only allows string there")
+
+
+def test_wildcard_field_unknown_only_where_no_type_declares_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = order_placed("OrderShipped")
+    detail(shipped)["properties"]["carrier"] = {"type": "string"}
+    registry = write_registry(
+        tmp_path / "snapshot", {"OrderPlaced": [order_placed()], "OrderShipped": [shipped]}
+    )
+    fields = ["detail.carrier", "detail.nowhere"]
+    contract = write_contract(tmp_path / "c.json", "shipping", {"com.example.orders@*": fields})
+    argv = ["contract", "verify", str(contract), "--registry", registry, "--format", "json"]
+
+    code = main(argv)
+    results = json.loads(capsys.readouterr().out)["results"]
+
+    unknown = sorted(
+        (result["schema"], finding["message"].split(" reads field ")[1].split(",")[0])
+        for result in results
+        for finding in result["findings"]
+    )
+    assert code == 1
+    assert unknown == [("OrderPlaced", "/detail/nowhere"), ("OrderShipped", "/detail/nowhere")]

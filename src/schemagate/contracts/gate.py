@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemagate.config import Settings
-from schemagate.contracts.locate import selector_matches
+from schemagate.contracts.locate import is_wildcard, selector_matches
 from schemagate.contracts.model import Contract, EventNeeds
 from schemagate.contracts.review import SchemaChange, contract_findings
 from schemagate.contracts.store import is_contract_name
@@ -28,8 +28,6 @@ from schemagate.report.model import CheckResult, Finding, SchemaResult, Status
 from schemagate.rules.catalogue import Severity, get_rule
 
 logger = logging.getLogger(__name__)
-
-WILDCARDS = ("*", "@*")
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ class ContractReview:
         found = []
         for contract in self.contracts:
             for needs in contract.events:
-                if exact and needs.selector.endswith(WILDCARDS):
+                if exact and is_wildcard(needs.selector):
                     continue
                 if selector_matches(needs.selector, name, document):
                     found.append((contract, needs))
@@ -85,7 +83,12 @@ class ContractReview:
             old_side = Side.of(old, policy) if old is not None else None
             change = SchemaChange(old_side, Side.of(local, policy))
             for contract, needs in readers:
-                findings.extend(contract_findings(contract, needs.fields, change))
+                # An entry read from every event type of a source expects fields that
+                # only some of them declare; `contract verify` reports a field none has.
+                wildcard = is_wildcard(needs.selector)
+                findings.extend(
+                    contract_findings(contract, needs.fields, change, report_unknown=not wildcard)
+                )
         status = schema.status
         if status is Status.UNREGISTERED:
             previous = self._previous_version(schema.name, registered)

@@ -148,6 +148,11 @@ def _single(schema: Any) -> str | None:
     return None
 
 
+def is_wildcard(selector: str) -> bool:
+    """Tell whether a selector (`*`, `SOURCE@*`) reads every event type it matches."""
+    return selector == "*" or selector.endswith("@*")
+
+
 def selector_matches(selector: str, name: str, document: SchemaDocument | None) -> bool:
     """Tell whether a contract's event selector names this schema.
 

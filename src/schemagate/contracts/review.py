@@ -73,14 +73,21 @@ class SchemaChange:
 
 
 def contract_findings(
-    contract: Contract, fields: Iterable[ContractField], change: SchemaChange
+    contract: Contract,
+    fields: Iterable[ContractField],
+    change: SchemaChange,
+    *,
+    report_unknown: bool = True,
 ) -> list[Finding]:
-    """Return findings for each field `contract` reads that `change` breaks."""
+    """Return findings for each field `contract` reads that `change` breaks, and, with
+    `report_unknown`, for each field the schema has never declared."""
     findings = []
     for item in fields:
         if is_envelope_field(item.path):
             continue
         before, after = change.locate(item.path)
+        if before is None and after is None and not report_unknown:
+            continue
         findings.extend(_field_findings(contract, item, before, after, change))
     return findings
 

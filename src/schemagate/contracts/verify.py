@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemagate.contracts.locate import is_envelope_field, locate, selector_matches
+from schemagate.contracts.locate import is_envelope_field, is_wildcard, locate, selector_matches
 from schemagate.contracts.model import Contract, ContractField, EventNeeds
 from schemagate.contracts.review import accepted_types, outside
 from schemagate.contracts.store import is_contract_name
@@ -100,16 +100,32 @@ def verify_contract(contract: Contract, registry: Registry, all_versions: bool) 
         if not names:
             results.append(_unknown_event(contract, needs, registry))
             continue
+        documents = []
         for name in names:
             versions = registry.list_versions(name) if all_versions else [None]
             for version in versions:
                 document = schemas.document(name, version)
-                if document is None:
-                    continue
-                shown = version or _version_of(document)
-                findings = field_findings(contract, needs.fields, document)
-                results.append(VerifiedVersion(needs.selector, name, shown, findings))
+                if document is not None:
+                    documents.append((name, version or _version_of(document), document))
+        # A `*` or `SOURCE@*` entry reads fields that only some event types declare:
+        # only a field that none of them declares is unknown.
+        declared = _declared_anywhere(needs, [d for _, _, d in documents])
+        for name, shown, document in documents:
+            findings = field_findings(contract, needs.fields, document, declared)
+            results.append(VerifiedVersion(needs.selector, name, shown, findings))
     return Verification(contract.consumer, registry.uri, results)
+
+
+def _declared_anywhere(needs: EventNeeds, documents: list[SchemaDocument]) -> frozenset[Any]:
+    """Return the paths of a wildcard entry's fields that some document declares."""
+    if not is_wildcard(needs.selector):
+        return frozenset()
+    sides = [Side.of(document, Policy.TOLERANT) for document in documents]
+    return frozenset(
+        item.path
+        for item in needs.fields
+        if any(locate(side, item.path) is not None for side in sides)
+    )
 
 
 def _version_of(document: SchemaDocument) -> str | None:
@@ -127,9 +143,15 @@ def _unknown_event(contract: Contract, needs: EventNeeds, registry: Registry) ->
 
 
 def field_findings(
-    contract: Contract, fields: tuple[ContractField, ...], document: SchemaDocument
+    contract: Contract,
+    fields: tuple[ContractField, ...],
+    document: SchemaDocument,
+    declared_elsewhere: frozenset[Any] = frozenset(),
 ) -> list[Finding]:
-    """Report fields the document does not declare, or declares with other types."""
+    """Report fields the document does not declare, or declares with other types.
+
+    Fields in `declared_elsewhere` (paths) are not reported when the document lacks them.
+    """
     side = Side.of(document, Policy.TOLERANT)
     findings = []
     for item in fields:
@@ -137,6 +159,8 @@ def field_findings(
             continue
         info = locate(side, item.path)
         pointer = item.path.pointer
+        if info is None and item.path in declared_elsewhere:
+            continue
         if info is None:
             rule = get_rule("contract-field-unknown")
             message = (
@@ -150,9 +174,10 @@ def field_findings(
         other = outside(info.types, accepted_types(item.types))
         if other:
             rule = get_rule("contract-field-type-mismatch")
+            allowed = "only" if other == info.types else "also"
             message = (
                 f"consumer {contract.consumer!r} reads field {pointer} as "
-                f"{_types(item.types)}, but the schema allows {_types(other)} there too"
+                f"{_types(item.types)}, but the schema {allowed} allows {_types(other)} there"
             )
             findings.append(
                 Finding(rule.id, rule.severity, frozenset(), None, info.pointer, message)

@@ -80,7 +80,10 @@ def test_file_absent_at_ref_is_new(
     result, report, _ = check(capsys, "--against", "git:main", *option, "schemas/Fresh.yaml")
     assert result == code
     assert report["schemas"][0]["status"] == status
-    assert report["schemas"][0]["findings"][0]["message"] == "schema 'Fresh' is not in git:main"
+    assert report["schemas"][0]["findings"][0]["message"].startswith(
+        "schema 'Fresh' is not in git:main; register it with `schemagate publish`, or pass "
+        "--allow-new"
+    )
 
 
 def test_missing_ref_exits_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

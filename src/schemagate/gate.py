@@ -175,7 +175,8 @@ def _check_one(
             frozenset(),
             None,
             None,
-            f"schema {name!r} is not in {registry.uri}",
+            f"schema {name!r} is not in {registry.uri}; register it with `schemagate "
+            "publish`, or pass --allow-new to let new schemas pass",
             (),
         )
         return SchemaResult(name, path, Status.UNREGISTERED, None, [finding])

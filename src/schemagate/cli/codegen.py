@@ -143,9 +143,10 @@ def _check_out_apart(
             where = f"it contains {folder}"
         else:
             continue
+        kind = "a snapshot folder" if folder in snapshots else "a schema folder"
         raise InputError(
-            f"invalid --out {out}: {where}, which codegen reads; write the package to a "
-            "folder of its own, such as src/events"
+            f"invalid --out {out}: {where}, {kind}, and generated modules would mix with "
+            "its files; write the package to a folder of its own, such as src/events"
         )
 
 

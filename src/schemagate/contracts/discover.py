@@ -166,7 +166,8 @@ def _translated(what: str, operation: str) -> Iterator[None]:
         error = exc.response.get("Error", {})
         if error.get("Code") == "ResourceNotFoundException":
             raise InputError(
-                f"{what}: {error.get('Message', 'not found')}; check the name and the region"
+                f"{what}: {str(error.get('Message') or 'not found').rstrip('.')}; check the "
+                "name and the region"
             ) from None
         raise RegistryError(
             what, operation, f"{error.get('Code')}: {error.get('Message')}"

@@ -138,14 +138,16 @@ def command(
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    thread = threading.Thread(target=server.serve_forever, name="emulator", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="emulator", daemon=True
+    )
     thread.start()
     logger.info("emulator serving %s with state in %s", server.url, db or "memory")
     click.echo(server.url)
     sys.stdout.flush()
     try:
         # A timed wait lets the main thread run the signal handler promptly.
-        while not stop.wait(0.5):
+        while not stop.wait(0.1):
             pass
     finally:
         server.shutdown()

@@ -15,6 +15,7 @@ from schemagate.load import load_text
 from schemagate.modes import Policy
 from schemagate.resolve.refs import Resolver
 from tests.engine_support import schema_document, strict_backward
+from tests.support import reader_validator
 
 
 def wide(member: dict[str, Any]) -> dict[str, Any]:
@@ -184,3 +185,64 @@ def test_pattern_witness_stays_short() -> None:
     witnesses = [w.instance for f in result.findings for w in f.witnesses]
     assert witnesses
     assert all(len(w["code"]) <= 6 for w in witnesses)
+
+
+DRAFT4 = "http://json-schema.org/draft-04/schema#"
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+
+@pytest.mark.parametrize(
+    ("member", "instance"),
+    [
+        ({"const": "a"}, "b"),
+        ({"type": "array", "contains": {"type": "string"}}, [1]),
+        (
+            {
+                "type": "object",
+                "properties": {"kind": {"type": "string"}, "size": {"type": "integer"}},
+                "if": {"properties": {"kind": {"const": "big"}}, "required": ["kind"]},
+                "then": {"required": ["size"]},
+            },
+            {"kind": "big"},
+        ),
+        (
+            {
+                "type": "object",
+                "properties": {"Name": {"type": "string"}},
+                "propertyNames": {"pattern": "^[a-z]+$"},
+            },
+            {"Name": ""},
+        ),
+        ({"type": "object", "properties": {"b": {"const": 1}}}, {"b": 2}),
+    ],
+    ids=["const", "contains", "if-then", "property-names", "nested-const"],
+)
+def test_same_text_across_drafts_is_compared(member: dict[str, Any], instance: Any) -> None:
+    # Draft 4 ignores these keywords, so the same text accepts more there: a member
+    # unchanged in text is still a forward break when a document moves to draft 4.
+    from schemagate.diff.engine import diff_documents
+    from schemagate.modes import Mode
+
+    old = {"$schema": DRAFT7, **wide(copy.deepcopy(member))}
+    new = {"$schema": DRAFT4, **wide(copy.deepcopy(member))}
+    result = diff_documents(
+        schema_document(old, "old.json"), schema_document(new, "new.json"), Mode.FORWARD
+    )
+    witnesses = [w.instance for f in result.findings for w in f.witnesses]
+    event = {"kept": "x", "changed": instance}
+    # The break exists: draft 4 accepts this event and draft 7 rejects it.
+    assert reader_validator(new, tolerant=True).is_valid(event)
+    assert not reader_validator(old, tolerant=True).is_valid(event)
+    assert not result.compatible
+    assert witnesses
+    assert reader_validator(new, tolerant=True).is_valid(witnesses[0])
+    assert not reader_validator(old, tolerant=True).is_valid(witnesses[0])
+
+
+def test_same_portable_text_across_drafts_is_skipped() -> None:
+    member = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}}
+    old = {"$schema": DRAFT7, **wide(copy.deepcopy(member))}
+    new = {"$schema": DRAFT4, **wide(copy.deepcopy(member))}
+    result = strict_backward(old, new)
+    assert result.compatible
+    assert [f.rule for f in result.findings if f.severity.value != "info"] == []

@@ -70,12 +70,12 @@ def check_spares_inputs(
     folders, snapshots = guarded_folders(settings, named, registry)
     for location, base in ((contracts, Path.cwd()), (settings.contracts, settings.base)):
         if location is not None and location.startswith("file:"):
-            path = base / location.removeprefix("file:")
-            if path.is_dir():
+            contract_path = base / location.removeprefix("file:")
+            if contract_path.is_dir():
                 # Contract files share the schema files' suffixes.
-                folders.append(path)
+                folders.append(contract_path)
             else:
-                files.append(path)
+                files.append(contract_path)
         elif location is not None and location.startswith("dir:"):
             snapshots.append(base / location.removeprefix("dir:"))
     read = {_resolved(path) for path in files}

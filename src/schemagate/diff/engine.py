@@ -27,7 +27,7 @@ from schemagate.diff.shape import Conj, Shape, effective_types, expand
 from schemagate.load.document import SYNTHETIC_ROOT, SchemaDocument
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
-from schemagate.resolve.keywords import escape, mentions_reference
+from schemagate.resolve.keywords import escape, mentions_reference, same_in_every_dialect
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
 from schemagate.rules.checks import NODE_CHECKS
@@ -126,13 +126,17 @@ def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:
     """Tell whether two positions are the same text with no `$ref` inside, so nothing changed.
 
     Most members of an evolving schema are untouched; skipping them keeps the walk
-    proportional to what changed.
+    proportional to what changed. Across two dialects, the text must also use only
+    keywords that mean the same in both.
     """
-    if walk.old.resolver.document.dialect is not walk.new.resolver.document.dialect:
-        return False
     if len(old_conj) != len(new_conj):
         return False
-    return all(_same_json(old, new) for (_, old), (_, new) in zip(old_conj, new_conj, strict=True))
+    pairs = list(zip(old_conj, new_conj, strict=True))
+    if not all(_same_json(old, new) for (_, old), (_, new) in pairs):
+        return False
+    if walk.old.resolver.document.dialect is walk.new.resolver.document.dialect:
+        return True
+    return all(same_in_every_dialect(old) for (_, old), _ in pairs)
 
 
 def _same_json(old: Any, new: Any) -> bool:

@@ -143,7 +143,8 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
                 locs = [(f"{pointer}/{keyword}/{i}", b) for i, b in enumerate(branches)]
                 shape.unions.append((f"{pointer}/{keyword}", locs))
         for keyword, value in schema.items():
-            if keyword in _SCALAR_KEYWORDS:
+            # A keyword the document's draft lacks constrains nothing there.
+            if keyword in _SCALAR_KEYWORDS and dialect.has_keyword(keyword):
                 shape.keywords.setdefault(keyword, []).append((f"{pointer}/{keyword}", value))
     return shape
 

@@ -45,11 +45,47 @@ class Dialect(enum.StrEnum):
         """True where `dependencies` is a keyword, before 2019-09 split it into two."""
         return self not in (Dialect.DRAFT2019, Dialect.DRAFT2020)
 
+    def has_keyword(self, keyword: str) -> bool:
+        """Tell whether a keyword that some drafts lack, such as `contains`, is one here."""
+        introduced = _INTRODUCED_IN.get(keyword)
+        if introduced is not None and self.rank < introduced.rank:
+            return False
+        return not (keyword == "additionalItems" and self is Dialect.DRAFT2020)
+
+    @property
+    def rank(self) -> int:
+        """Order of the dialects by the keywords they know; OpenAPI 3.0 ranks as draft 4."""
+        return _RANKS[self]
+
     @property
     def boolean_exclusive_bounds(self) -> bool:
         """True where `exclusiveMinimum`/`exclusiveMaximum` are booleans (draft 4, OpenAPI 3.0)."""
         return self in (Dialect.DRAFT4, Dialect.OPENAPI30)
 
+
+_RANKS = {
+    Dialect.DRAFT4: 4,
+    Dialect.OPENAPI30: 4,
+    Dialect.DRAFT6: 6,
+    Dialect.DRAFT7: 7,
+    Dialect.DRAFT2019: 2019,
+    Dialect.DRAFT2020: 2020,
+}
+# Validation keywords later drafts added; an earlier dialect ignores them.
+_INTRODUCED_IN = {
+    "contains": Dialect.DRAFT6,
+    "propertyNames": Dialect.DRAFT6,
+    "if": Dialect.DRAFT7,
+    "then": Dialect.DRAFT7,
+    "else": Dialect.DRAFT7,
+    "dependentRequired": Dialect.DRAFT2019,
+    "dependentSchemas": Dialect.DRAFT2019,
+    "minContains": Dialect.DRAFT2019,
+    "maxContains": Dialect.DRAFT2019,
+    "unevaluatedProperties": Dialect.DRAFT2019,
+    "unevaluatedItems": Dialect.DRAFT2019,
+    "prefixItems": Dialect.DRAFT2020,
+}
 
 _DIALECT_BY_URI = {
     "json-schema.org/draft-04/schema": Dialect.DRAFT4,

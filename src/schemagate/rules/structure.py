@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable, pattern_sampler
 from schemagate.diff.shape import Loc, Shape, value_key
-from schemagate.load.document import Dialect
 from schemagate.modes import Direction, Policy
 from schemagate.resolve.keywords import escape
 from schemagate.rules.common import inlined, same_keyword
@@ -185,12 +184,8 @@ def _dependency_members(dependencies: list[Any]) -> list[str]:
     return members
 
 
-# Drafts that define `propertyNames` (6 on) and `if`/`then`/`else` (7 on). Earlier
-# drafts and OpenAPI 3.0 ignore them, so a change to them changes nothing there.
-PROPERTY_NAMES_DIALECTS = frozenset(
-    {Dialect.DRAFT6, Dialect.DRAFT7, Dialect.DRAFT2019, Dialect.DRAFT2020}
-)
-CONDITIONAL_DIALECTS = frozenset({Dialect.DRAFT7, Dialect.DRAFT2019, Dialect.DRAFT2020})
+# `propertyNames` counts from draft 6 and `if`/`then`/`else` from draft 7; shapes leave
+# them out under earlier drafts, so a document moving across that line changes them.
 CONDITIONAL_KEYWORDS = ("if", "then", "else")
 # Member names tried against a changed `propertyNames`: short, long, cased, digits,
 # separators and a name of a generated member.
@@ -204,8 +199,6 @@ _EXAMPLE = object()
 def check_property_names(
     old_side: Side, new_side: Side, old: Shape, new: Shape
 ) -> Iterator[Change]:
-    if old_side.resolver.document.dialect not in PROPERTY_NAMES_DIALECTS:
-        return
     if same_keyword(old_side, new_side, old, new, "propertyNames"):
         return
     yield Change(
@@ -298,8 +291,6 @@ def _name_examples(side: Side, shape: Shape) -> list[str]:
 
 
 def check_conditional(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    if old_side.resolver.document.dialect not in CONDITIONAL_DIALECTS:
-        return
     changed = tuple(
         k for k in CONDITIONAL_KEYWORDS if not same_keyword(old_side, new_side, old, new, k)
     )

@@ -86,6 +86,9 @@ def _points_outside(source: Interval, target: Interval, integral: bool) -> list[
             # Integer arithmetic stays exact where a float's step exceeds 1.
             anchor = int(anchor)
         values: list[int | float] = [anchor + offset for offset in offsets]
+        if integral and isinstance(anchor, float) and math.isfinite(anchor):
+            # Integers next to a fractional bound: 5 and 6 for 5.5.
+            values += [math.floor(anchor) + offset for offset in (0, 1, -1)]
         if isinstance(anchor, float):
             # Past 2**53 a float step exceeds 1, so the neighbouring floats are the
             # nearest values outside a bound.

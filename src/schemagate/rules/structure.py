@@ -438,42 +438,52 @@ def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator
             yield {**base, name: value}
 
 
-def _tuple(shape: Shape) -> tuple[list[Loc], Loc]:
-    """Return the positional item schemas and the schema for items past them."""
-    positional: list[Loc] = []
-    rest: Loc = (shape.pointer, True)
+Layout = tuple[list[Loc], Loc]
+
+
+def _tuples(side: Side, shape: Shape) -> list[Layout]:
+    """Return each tuple of the shape's locations: its positional item schemas and the
+    schema for items past them. Every tuple of an `allOf` applies."""
+    # `items` holds the tuple up to 2019-09, and `prefixItems` from 2020-12.
+    keyword = (
+        "prefixItems" if side.resolver.document.dialect.has_keyword("prefixItems") else "items"
+    )
+    rest_keywords = (
+        ("items", "unevaluatedItems") if keyword == "prefixItems" else ("additionalItems",)
+    )
+    layouts: list[Layout] = []
     for pointer, schema in shape.locs:
-        if not isinstance(schema, dict):
+        if not isinstance(schema, dict) or not isinstance(schema.get(keyword), list):
             continue
-        keyword = "prefixItems" if "prefixItems" in schema else "items"
-        items = schema.get(keyword)
-        if not isinstance(items, list):
-            continue
-        positional = [(f"{pointer}/{keyword}/{i}", item) for i, item in enumerate(items)]
-        for name in (
-            ("items", "unevaluatedItems") if keyword == "prefixItems" else ("additionalItems",)
-        ):
+        positional = [(f"{pointer}/{keyword}/{i}", item) for i, item in enumerate(schema[keyword])]
+        rest: Loc = (shape.pointer, True)
+        for name in rest_keywords:
             if name in schema:
                 rest = (f"{pointer}/{name}", schema[name])
                 break
-    return positional, rest
+        layouts.append((positional, rest))
+    return layouts
 
 
-def _inlined_tuple(side: Side, layout: tuple[list[Loc], Loc]) -> Any:
-    positional, rest = layout
-    return value_key([[inlined(side, *loc) for loc in positional], inlined(side, *rest)])
+def _inlined_tuples(side: Side, layouts: list[Layout]) -> Any:
+    return value_key(
+        [
+            [[inlined(side, *loc) for loc in positional], inlined(side, *rest)]
+            for positional, rest in layouts
+        ]
+    )
 
 
 def check_tuple_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
-    before, after = _tuple(old), _tuple(new)
-    if not (before[0] or after[0]) or _inlined_tuple(old_side, before) == _inlined_tuple(
+    before, after = _tuples(old_side, old), _tuples(new_side, new)
+    if not (before or after) or _inlined_tuples(old_side, before) == _inlined_tuples(
         new_side, after
     ):
         return
-    length = max(len(before[0]), len(after[0])) + 1
+    length = max(len(positional) for positional, _ in before + after) + 1
     yield Change(
         "tuple-items-changed",
-        f"tuple of {len(before[0])} positional items became one of {len(after[0])}",
+        _tuple_words(_positions(before), _positions(after)),
         old.pointer,
         new.pointer,
         suspects=BOTH,
@@ -482,17 +492,27 @@ def check_tuple_items(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
     )
 
 
-def _arrays(side: Side, layout: tuple[list[Loc], Loc], length: int) -> Iterator[list[Any]]:
+def _tuple_words(before: int, after: int) -> str:
+    if before == after:
+        return f"positional items of a tuple of {before} changed"
+    return f"tuple of {before} positional items became one of {after}"
+
+
+def _positions(layouts: list[Layout]) -> int:
+    return max((len(positional) for positional, _ in layouts), default=0)
+
+
+def _arrays(side: Side, layouts: list[Layout], length: int) -> Iterator[list[Any]]:
     """Yield arrays built position by position, of each length up to `length`."""
-    positional, rest = layout
     values: list[Any] = []
     for index in range(length):
-        loc = positional[index] if index < len(positional) else rest
-        if loc[1] is False:
+        locs = [p[index] if index < len(p) else rest for p, rest in layouts]
+        if any(loc[1] is False for loc in locs):
             break
+        schemas = [loc for loc in locs if loc[1] is not True]
         try:
             values.append(
-                side.examples.example(side.examples.conj([loc])) if loc[1] is not True else "text"
+                side.examples.example(side.examples.conj(schemas)) if schemas else "text"
             )
         except Unbuildable:
             break

@@ -42,6 +42,7 @@ COMMITTED_CASES = [
     ("required-not-array.json", "invalid schema at /required: 'userId' is not of type 'array'"),
     ("invalid-pattern.json", "invalid schema at /pattern: '(unclosed' is not a 'regex'"),
     ("multiple-of-zero.json", "invalid schema at /multipleOf"),
+    ("wrong-draft-id.json", "this draft names a schema with 'id', not '$id'"),
     ("unknown-type.json", "'decimal' is not a JSON type; use one of array, boolean"),
     ("unknown-type-in-list.json", "at /properties/n/type/1: 'float' in the type list"),
 ]

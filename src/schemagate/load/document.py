@@ -45,6 +45,12 @@ class Dialect(enum.StrEnum):
         """True where `dependencies` is a keyword, before 2019-09 split it into two."""
         return self not in (Dialect.DRAFT2019, Dialect.DRAFT2020)
 
+    @property
+    def id_keyword(self) -> str:
+        """The keyword that gives a schema its URI: `id` in draft 4 and OpenAPI 3.0,
+        `$id` from draft 6 on. The other one is an unknown keyword there."""
+        return "id" if self in (Dialect.DRAFT4, Dialect.OPENAPI30) else "$id"
+
     def has_keyword(self, keyword: str) -> bool:
         """Tell whether a keyword that some drafts lack, such as `contains`, is one here."""
         introduced = _INTRODUCED_IN.get(keyword)

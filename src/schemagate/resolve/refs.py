@@ -36,7 +36,8 @@ class Resolver:
 
     def __init__(self, document: SchemaDocument) -> None:
         self.document = document
-        index = _index(_walk_document(document.kind, document.data))
+        id_key = document.dialect.id_keyword
+        index = _index(_walk_document(document.kind, document.data), id_key)
         self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
         self._refs = index.refs
         # Whether the document has schemas a reader's view edits; None when mounted
@@ -44,7 +45,7 @@ class Resolver:
         self.view_edits: tuple[bool, bool] | None = (
             None if METASCHEMA_ROOT in self.data else (index.closed, index.nullable)
         )
-        self._own_ids = _own_ids(document.data)
+        self._own_ids = _own_ids(document.data, id_key)
         self._anchor_index: dict[str, str] | None = None
         self._targets: dict[tuple[str, str], str] = {}
         # Without an absolute `id`/`$id` anywhere, every reference resolves in the
@@ -108,15 +109,23 @@ class Resolver:
         base, _, fragment = ref.partition("#")
         if base and base.rstrip("/") not in self._own_ids:
             kind = "remote" if "://" in base else "file"
+            id_key = self.document.dialect.id_keyword
+            other = "$id" if id_key == "id" else "id"
+            if f'{other!r}: ' in repr(self.data):
+                hint = (
+                    f"; this draft names a schema with {id_key!r}, not {other!r}, so rename "
+                    f"the {other!r} keys or declare the draft that uses them"
+                )
+            else:
+                hint = "; bundle it into the document's definitions"
             raise DocumentError(
-                self.document.source,
-                f"{kind} $ref {ref!r} at {at} is not fetched; bundle it into "
-                "the document's definitions",
+                self.document.source, f"{kind} $ref {ref!r} at {at} is not fetched{hint}"
             )
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
             if self._anchor_index is None:
-                self._anchor_index = _anchors(_walk_document(self.document.kind, self.data))
+                nodes = _walk_document(self.document.kind, self.data)
+                self._anchor_index = _anchors(nodes, self.document.dialect.id_keyword)
             anchor = self._anchor_index.get(fragment)
             if anchor is None:
                 raise DocumentError(
@@ -284,7 +293,7 @@ class _Index(NamedTuple):
     nullable: bool
 
 
-def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
+def _index(nodes: Iterator[tuple[str, Any]], id_key: str) -> _Index:
     """Collect every `$ref` with its pointer, and what else later passes look for.
 
     Those are whether any schema has an absolute id, is closed to undeclared members
@@ -296,10 +305,9 @@ def _index(nodes: Iterator[tuple[str, Any]]) -> _Index:
         if not isinstance(schema, dict):
             continue
         refs += [(where, schema[key]) for key in REFERENCE_KEYWORDS if key in schema]
-        for key in ("id", "$id"):
-            value = schema.get(key)
-            if isinstance(value, str) and "://" in value:
-                absolute_ids = True
+        value = schema.get(id_key)
+        if isinstance(value, str) and "://" in value:
+            absolute_ids = True
         if schema.get("additionalProperties") is False:
             closed = True
         if schema.get("unevaluatedProperties") is False:
@@ -340,13 +348,11 @@ def _referenced_metaschemas(refs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _own_ids(data: dict[str, Any]) -> set[str]:
-    ids = set()
-    for key in ("$id", "id"):
-        value = data.get(key)
-        if isinstance(value, str) and value:
-            ids.add(value.split("#", 1)[0].rstrip("/"))
-    return ids
+def _own_ids(data: dict[str, Any], id_key: str) -> set[str]:
+    value = data.get(id_key)
+    if isinstance(value, str) and value:
+        return {value.split("#", 1)[0].rstrip("/")}
+    return set()
 
 
 def _schema_roots(kind: Kind, data: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -370,7 +376,7 @@ def _walk_document(kind: Kind, data: dict[str, Any]) -> Iterator[tuple[str, Any]
         yield from walk_schemas(schema, pointer)
 
 
-def _anchors(nodes: Iterator[tuple[str, Any]]) -> dict[str, str]:
+def _anchors(nodes: Iterator[tuple[str, Any]], id_key: str) -> dict[str, str]:
     anchors: dict[str, str] = {}
     for where, schema in nodes:
         if not isinstance(schema, dict):
@@ -379,10 +385,9 @@ def _anchors(nodes: Iterator[tuple[str, Any]]) -> dict[str, str]:
             anchor = schema.get(key)
             if isinstance(anchor, str):
                 anchors.setdefault(anchor, where)
-        for key in ("id", "$id"):
-            value = schema.get(key)
-            if isinstance(value, str) and value.startswith("#") and len(value) > 1:
-                anchors.setdefault(value[1:], where)
+        value = schema.get(id_key)
+        if isinstance(value, str) and value.startswith("#") and len(value) > 1:
+            anchors.setdefault(value[1:], where)
     return anchors
 
 
@@ -403,7 +408,7 @@ def _scopes(
     while stack:
         pointer, schema, base = stack.pop()
         if isinstance(schema, dict) and not (ignore_ref_siblings and "$ref" in schema):
-            declared = schema.get("$id", schema.get("id"))
+            declared = schema.get(document.dialect.id_keyword)
             if isinstance(declared, str) and declared:
                 uri = urljoin(base, declared)
                 resource, _, fragment = uri.partition("#")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import socket
@@ -204,6 +205,37 @@ def test_bombs_fail_fast_in_bounded_memory(
                 env=environment,
             )
             assert_one_line_error(completed.returncode, completed.stderr, path, words)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ({"type": "integer"}, {"type": "string", "minLength": 10**9}),
+        ({"type": "string", "maxLength": 2 * 10**9}, {"type": "string", "maxLength": 10**9}),
+        ({"type": "array", "minItems": 10**8}, {"type": "array", "minItems": 10**8 + 1}),
+    ],
+    ids=["min-length", "max-length", "min-items"],
+)
+def test_huge_length_bounds_stay_unproven_in_bounded_memory(
+    tmp_path: Path, old: dict[str, object], new: dict[str, object]
+) -> None:
+    # A witness at such a bound would need gigabytes, so the change is left unproven.
+    paths = []
+    for name, member in (("old", old), ("new", new)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"type": "object", "properties": {"a": member}}))
+        paths.append(str(path))
+    completed = subprocess.run(
+        [sys.executable, "-c", RUN_CLI, "diff", *paths, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    report = json.loads(completed.stdout)
+    assert completed.returncode in (0, 1), completed.stderr
+    assert any(f["rule"] == "unproven" for f in report["findings"])
 
 
 class ConnectionCounter:

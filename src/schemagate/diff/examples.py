@@ -30,6 +30,9 @@ MAX_DEPTH = 100
 MAX_REPEAT = 6
 # Bounds the branch combinations tried where several unions apply to one value.
 MAX_ALTERNATIVES = 32
+# Longest string and largest array a witness holds. A bound past it (minLength 10**9)
+# would cost gigabytes to meet, so such a change stays unproven.
+MAX_WITNESS_LENGTH = 4096
 TYPE_ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")
 
 _FORMAT_SAMPLES = {
@@ -264,6 +267,8 @@ class ExampleBuilder:
             # As for objects: an unchecked item first, then one validated on its own.
             items = self.conj(shape.items)
             count = 1 if shape.first("uniqueItems") else _min_items(shape)
+            if count > MAX_WITNESS_LENGTH:
+                raise Unbuildable(f"minItems {count} is past {MAX_WITNESS_LENGTH}")
             for fill in (self._first_candidate, self._quiet_example):
                 try:
                     item = fill(items, depth)
@@ -349,6 +354,8 @@ class ExampleBuilder:
         length = max(minimum, 1)
         if maximum is not None and length > maximum:
             length = int(maximum)
+        if length > MAX_WITNESS_LENGTH:
+            raise Unbuildable(f"minLength {length} is past {MAX_WITNESS_LENGTH}")
         yield "x" * length
         yield "text"
 

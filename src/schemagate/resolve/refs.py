@@ -111,7 +111,7 @@ class Resolver:
             kind = "remote" if "://" in base else "file"
             id_key = self.document.dialect.id_keyword
             other = "$id" if id_key == "id" else "id"
-            if f'{other!r}: ' in repr(self.data):
+            if f"{other!r}: " in repr(self.data):
                 hint = (
                     f"; this draft names a schema with {id_key!r}, not {other!r}, so rename "
                     f"the {other!r} keys or declare the draft that uses them"

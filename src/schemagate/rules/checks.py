@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change, Deferred
-from schemagate.diff.examples import Unbuildable
+from schemagate.diff.examples import MAX_WITNESS_LENGTH, Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
 from schemagate.resolve.keywords import ANNOTATIONS
 from schemagate.rules import numbers, structure
@@ -220,15 +220,21 @@ def _check_length(
     new_range = _bounds(new, *keywords)
     if old_range == new_range:
         return
-    backward = [build(old_side, old, n) for n in _length_candidates(old_range, new_range)]
-    forward = [build(new_side, new, n) for n in _length_candidates(new_range, old_range)]
+    backward_lengths = _length_candidates(old_range, new_range)
+    forward_lengths = _length_candidates(new_range, old_range)
+    # A length past the witness bound keeps its direction suspected, with no candidate.
+    backward = [build(old_side, old, n) for n in backward_lengths if n <= MAX_WITNESS_LENGTH]
+    forward = [build(new_side, new, n) for n in forward_lengths if n <= MAX_WITNESS_LENGTH]
     if backward and type_name == "string":
         # A string cut to a boundary length can break a format or pattern it met.
         backward += _whole_example(old_side, old, old_range, new_range)
     if forward and type_name == "string":
         forward += _whole_example(new_side, new, new_range, old_range)
     message = f"{type_name} length range {_range(old_range)} became {_range(new_range)}"
-    yield range_change(f"{type_name}-length", message, old, new, backward, forward)
+    outside = (bool(backward_lengths), bool(forward_lengths))
+    yield range_change(
+        f"{type_name}-length", message, old, new, backward, forward, outside=outside
+    )
 
 
 def _whole_example(
@@ -257,8 +263,14 @@ def _string_of(side: Side, shape: Shape, length: int) -> str:
 
 
 def _range(bounds: tuple[float, float]) -> str:
-    high = "unbounded" if bounds[1] == float("inf") else f"{bounds[1]:g}"
-    return f"[{bounds[0]:g}, {high}]"
+    high = "unbounded" if bounds[1] == float("inf") else _length(bounds[1])
+    return f"[{_length(bounds[0])}, {high}]"
+
+
+def _length(value: float) -> str:
+    """Write a length bound briefly, in full where the short form would hide a digit."""
+    short = f"{value:g}"
+    return short if float(short) == value else str(int(value))
 
 
 def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:

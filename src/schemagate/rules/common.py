@@ -37,16 +37,28 @@ def shares(old: Shape, new: Shape, type_name: str) -> bool:
 
 
 def range_change(
-    family: str, message: str, old: Shape, new: Shape, backward: list[Any], forward: list[Any]
+    family: str,
+    message: str,
+    old: Shape,
+    new: Shape,
+    backward: list[Any],
+    forward: list[Any],
+    *,
+    outside: tuple[bool, bool] | None = None,
 ) -> Change:
-    """Build a `FAMILY-narrowed` change when old values fall outside, else `-widened`."""
-    rule = f"{family}-narrowed" if backward else f"{family}-widened"
+    """Build a `FAMILY-narrowed` change when old values fall outside, else `-widened`.
+
+    `outside` tells whether values fall outside in each direction (backward, forward)
+    where some of them are too large to be candidates; by default, where candidates are.
+    """
+    back, forth = outside if outside is not None else (bool(backward), bool(forward))
+    rule = f"{family}-narrowed" if back else f"{family}-widened"
     return Change(
         rule,
         message,
         old.pointer,
         new.pointer,
-        suspects=suspects(bool(backward), bool(forward)),
+        suspects=suspects(back, forth),
         backward=tuple(backward),
         forward=tuple(forward),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,9 +30,49 @@ def _compiled(pattern: str) -> Any:
     import regex
 
     try:
-        return regex.compile(pattern)
+        return regex.compile(_as_re_reads(pattern))
     except (regex.error, TypeError):
         return None
+
+
+def _as_re_reads(pattern: str) -> str:
+    """Return `pattern` with each `[` inside a character class escaped.
+
+    `regex` reads `[[:alpha:]]` as a POSIX class, where Python's `re`, which jsonschema
+    matches with, and ECMA-262 read the set `[:alph` and then `]`. Escaped, the `[` is
+    a member of the set for both modules.
+    """
+    if "[" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if not in_class and char == "[":
+            in_class = True
+            out.append(char)
+            index += 1
+            # A `^` and then a `]` right after the opening bracket are members.
+            if pattern[index : index + 1] == "^":
+                out.append("^")
+                index += 1
+            if pattern[index : index + 1] == "]":
+                out.append("]")
+                index += 1
+            continue
+        if in_class and char == "[":
+            out.append("\\[")
+        else:
+            out.append(char)
+            if in_class and char == "]":
+                in_class = False
+        index += 1
+    return "".join(out)
 
 
 def search(pattern: str, text: str) -> bool:
@@ -39,7 +80,9 @@ def search(pattern: str, text: str) -> bool:
     compiled = _compiled(pattern)
     if compiled is None:
         # A pattern `regex` rejects is matched by `re`, which jsonschema would use.
-        return re.search(pattern, text) is not None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return re.search(pattern, text) is not None
     try:
         return compiled.search(text, timeout=MATCH_SECONDS) is not None
     except TimeoutError:

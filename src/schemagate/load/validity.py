@@ -17,6 +17,7 @@ import hashlib
 import importlib.util
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,9 @@ def _check_with_jsonschema(source: str, dialect: str, schemas: list[tuple[str, A
     cls = jsonschema.validators.validator_for({"$schema": _METASCHEMA_URIS[dialect]})
     checker = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
     for pointer, schema in schemas:
-        error = jsonschema.exceptions.best_match(checker.iter_errors(schema))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            error = jsonschema.exceptions.best_match(checker.iter_errors(schema))
         if error is not None:
             where = pointer + "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
             raise DocumentError(source, f"invalid schema at {where[1:] or '/'}: {_problem(error)}")
@@ -110,7 +113,10 @@ def _compiled_checker(folder: str) -> Any:
 def _is_python_regex(value: str) -> bool:
     """jsonschema's `regex` format: a pattern Python's `re` compiles."""
     try:
-        re.compile(value)
+        with warnings.catch_warnings():
+            # `re` warns that `[[` may one day start a nested set; today it compiles.
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(value)
     except (re.error, RecursionError, OverflowError):
         return False
     return True

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable, pattern_sampler
+from schemagate.diff.patterns import PatternTimedOut, search
 from schemagate.diff.shape import Loc, Shape, value_key
 from schemagate.modes import Direction, Policy
 from schemagate.resolve.keywords import escape
-from schemagate.rules.common import inlined, same_keyword
+from schemagate.rules.common import inlined, same_keyword, suspects
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -142,8 +143,13 @@ def check_dependencies(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         f"dependencies of {', '.join(repr(n) for n in changed)} changed",
         old.where(keyword),
         new.where(keyword),
-        # A draft that ignores `dependencies` loses them as a removal would.
-        suspects=_restriction_suspects(bool(before), bool(after)),
+        # A draft that ignores `dependencies` loses them as a removal would. A trigger
+        # no producer sends (tolerant policy) breaks nothing.
+        suspects=_restriction_suspects(bool(before), bool(after))
+        & suspects(
+            any(_sendable(old_side, old, n) for n in changed),
+            any(_sendable(new_side, new, n) for n in changed),
+        ),
         backward=Deferred(_triggered(old_side, old, changed, after, before)),
         forward=Deferred(_triggered(new_side, new, changed, before, after)),
     )
@@ -160,6 +166,8 @@ def _triggered(
     then with each member a dependency schema of either side constrains."""
     base = _base_object(side, shape)
     for name in names:
+        if not _sendable(side, shape, name):
+            continue
         value = dict(base)
         value[name] = member_example(side, shape, name)
         demanded = {n for dep in other.get(name, []) if isinstance(dep, list) for n in dep}
@@ -168,6 +176,8 @@ def _triggered(
         for extra in PLAIN_VALUES[:3]:
             yield {**value, name: extra}
         for member in _dependency_members(other.get(name, []) + own.get(name, [])):
+            if not _sendable(side, shape, member):
+                continue
             if member not in value:
                 yield {**value, member: member_example(side, shape, member)}
             for extra in PLAIN_VALUES[:3]:
@@ -352,6 +362,32 @@ def _declared(shape: Shape, name: str) -> bool:
     return name in shape.properties
 
 
+def _sendable(side: Side, shape: Shape, name: str) -> bool:
+    """Tell whether a producer of `shape` may send a member `name`.
+
+    Under the tolerant policy that is a declared member, or any member of an object
+    that is a map (`patternProperties`, a schema under `additionalProperties`, or no
+    declared member at all).
+    """
+    if side.validator.policy is not Policy.TOLERANT or name in shape.properties:
+        return True
+    return _open_map(shape)
+
+
+def _open_map(shape: Shape) -> bool:
+    """Tell whether an object's member names are data: it declares none, or a map."""
+    if not shape.properties or shape.all("patternProperties"):
+        return True
+    return any(isinstance(schema, dict) for _, schema in shape.additional)
+
+
+def _matches(pattern: str, name: str) -> bool:
+    try:
+        return search(pattern, name)
+    except (PatternTimedOut, re.error):
+        return False
+
+
 def _any_name(shape: Shape, name: str) -> bool:
     return True
 
@@ -418,24 +454,41 @@ def check_pattern_properties(
         f"patternProperties changed for {', '.join(repr(p) for p in patterns)}",
         old.where("patternProperties"),
         new.where("patternProperties"),
-        suspects=BOTH,
+        # Under the tolerant policy both sides must know such a member: a producer
+        # sends only declared members, and a reader ignores undeclared ones.
+        suspects=BOTH
+        if _may_send_matching(old_side, old, patterns)
+        and _may_send_matching(new_side, new, patterns)
+        else frozenset(),
         backward=Deferred(_matching_members(old_side, old, patterns)),
         forward=Deferred(_matching_members(new_side, new, patterns)),
     )
 
 
+def _may_send_matching(side: Side, shape: Shape, patterns: list[str]) -> bool:
+    """Tell whether `shape` knows a member one of `patterns` matches, so that its
+    producer may send one and its reader reads one (see `_sendable`)."""
+    if side.validator.policy is not Policy.TOLERANT or _open_map(shape):
+        return True
+    return any(_matches(pattern, name) for pattern in patterns for name in shape.properties)
+
+
 def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator[Any]:
+    """Yield objects of `shape` with a member that each pattern matches: a declared one,
+    then one named from the pattern where the producer may send it."""
     base = _base_object(side, shape)
     generator = pattern_sampler(side.examples.random)
     for pattern in patterns:
-        try:
-            name = generator.xeger(pattern)
-            re.compile(pattern)
-        except Exception:  # rstr raises several types on patterns it cannot invert
-            continue
-        yield {**base, name: member_example(side, shape, name)}
-        for value in PLAIN_VALUES:
-            yield {**base, name: value}
+        names = [n for n in sorted(shape.properties) if _matches(pattern, n)][:2]
+        # rstr raises several types on patterns it cannot invert.
+        with contextlib.suppress(Exception):
+            names.append(generator.xeger(pattern))
+        for name in names:
+            if not _sendable(side, shape, name):
+                continue
+            yield {**base, name: member_example(side, shape, name)}
+            for value in PLAIN_VALUES:
+                yield {**base, name: value}
 
 
 Layout = tuple[list[Loc], Loc]

@@ -68,12 +68,20 @@ def _typed_examples(side: Side, shape: Shape, types: frozenset[str]) -> Iterator
             continue
 
 
-def _typed_enum(shape: Shape) -> list[Any]:
-    """Return the `enum` values of `shape` that its `type` accepts."""
+def _typed_enum(side: Side, shape: Shape) -> list[Any]:
+    """Return the `enum` values of `shape` that its `type` accepts.
+
+    Draft 4 and OpenAPI 3.0 count 1.0 as a number only, later drafts as an integer too.
+    """
     assert shape.enum is not None
     if shape.types is None:
         return list(shape.enum)
-    return [v for v in shape.enum if json_type(v) in shape.types]
+    draft4 = side.resolver.document.dialect.boolean_exclusive_bounds
+    return [
+        v
+        for v in shape.enum
+        if ("number" if draft4 and isinstance(v, float) else json_type(v)) in shape.types
+    ]
 
 
 def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterator[Change]:
@@ -82,7 +90,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
     if old.enum is not None and new.enum is not None:
         # A value listed in `enum` is accepted only where `type` allows it too, so an
         # unchanged list can still gain or lose values when `type` or `nullable` changes.
-        old_values, new_values = _typed_enum(old), _typed_enum(new)
+        old_values, new_values = _typed_enum(old_side, old), _typed_enum(new_side, new)
         new_keys = {value_key(v) for v in new_values}
         old_keys = {value_key(v) for v in old_values}
         removed = [v for v in old_values if value_key(v) not in new_keys]

@@ -166,5 +166,8 @@ def _multiples(
 
 
 def _not_multiple(value: float, step: float) -> bool:
+    if isinstance(value, int) and isinstance(step, int):
+        # Exact for integers past 2**53, where a float quotient rounds to a whole number.
+        return value % step != 0
     quotient = value / step
     return abs(quotient - round(quotient)) > 1e-9

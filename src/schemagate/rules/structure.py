@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from schemagate.diff.changes import Change, Deferred
 from schemagate.diff.examples import Unbuildable, pattern_sampler
 from schemagate.diff.patterns import PatternTimedOut, search
-from schemagate.diff.shape import Loc, Shape, value_key
+from schemagate.diff.shape import Loc, Shape, effective_types, value_key
 from schemagate.modes import Direction, Policy
 from schemagate.resolve.keywords import escape
 from schemagate.rules.common import inlined, same_keyword, suspects
@@ -315,9 +315,46 @@ def check_conditional(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
         suspects=_restriction_suspects(
             any(old.all(k) for k in changed), any(new.all(k) for k in changed)
         ),
-        backward=Deferred(_conditioned(old_side, old, new)),
-        forward=Deferred(_conditioned(new_side, new, old)),
+        backward=Deferred(
+            itertools.chain(
+                _conditioned(old_side, old, new), _branch_values_of(old_side, old, new_side, new)
+            )
+        ),
+        forward=Deferred(
+            itertools.chain(
+                _conditioned(new_side, new, old), _branch_values_of(new_side, new, old_side, old)
+            )
+        ),
     )
+
+
+def _branch_values_of(side: Side, shape: Shape, other_side: Side, other: Shape) -> Iterator[Any]:
+    """Yield values of any type for a conditional on strings, numbers or arrays: the
+    examples of each side's `if`, `then` and `else`, and values just past their bounds."""
+    if effective_types(shape) == frozenset({"object"}):
+        return
+    with contextlib.suppress(Unbuildable):
+        yield side.examples.example(shape.locs)
+    for owner, owned in ((side, shape), (other_side, other)):
+        for keyword in CONDITIONAL_KEYWORDS:
+            for where, rule in owned.keywords.get(keyword, []):
+                with contextlib.suppress(Unbuildable):
+                    yield owner.examples.example(owner.examples.conj([(where, rule)]))
+                if isinstance(rule, dict):
+                    yield from _past_bounds(rule)
+    yield from PLAIN_VALUES
+
+
+def _past_bounds(rule: dict[str, Any]) -> Iterator[Any]:
+    """Yield strings and numbers at and just past a schema's length and number bounds."""
+    for keyword in ("minLength", "maxLength"):
+        length = _length_bound(rule.get(keyword))
+        if length is not None:
+            yield from ("x" * n for n in (length - 1, length, length + 1) if n >= 0)
+    for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = rule.get(keyword)
+        if isinstance(bound, int | float) and not isinstance(bound, bool):
+            yield from (bound - 1, bound, bound + 1)
 
 
 def _conditioned(side: Side, shape: Shape, other: Shape) -> Iterator[dict[str, Any]]:

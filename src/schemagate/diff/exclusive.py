@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from schemagate.diff.changes import Change
 from schemagate.diff.shape import Conj, Shape, build_shape, effective_types
 from schemagate.modes import Direction
+from schemagate.resolve.keywords import ANNOTATIONS, walk_nodes
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -79,8 +80,14 @@ def _canonical_unions(side: Side, shape: Shape) -> list[tuple[str, list[str]]]:
 
 
 def _canonical(side: Side, locs: list[Any]) -> str:
+    """Return a branch's text without annotations, which a reworded description changes."""
     conj = side.examples.conj(locs)
-    return json.dumps([schema for _, schema in conj], sort_keys=True, default=str)
+    schemas = json.loads(json.dumps([schema for _, schema in conj], default=str))
+    for schema in schemas:
+        for node in walk_nodes(schema):
+            for key in [k for k in node if k in ANNOTATIONS or k.startswith("x-")]:
+                del node[key]
+    return json.dumps(schemas, sort_keys=True)
 
 
 def _instances(side: Side, alternatives: list[Conj]) -> Iterator[Any]:

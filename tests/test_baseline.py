@@ -196,33 +196,28 @@ def test_renamed_file_is_compared_with_its_old_path(
     assert report["schemas"][0]["registered_version"] == "main"
 
 
-def test_renamed_file_prefers_old_path_in_its_folder(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("copied", "moved", "status"),
+    [
+        # Of two files of the name, the one in the renamed file's own folder counts.
+        ("NEW", "schemas/Order.yaml", "breaking"),
+        # Two files of the name elsewhere leave no single previous version.
+        ("OLD", "schemas/moved/Order.json", "unregistered"),
+    ],
+    ids=["prefers-own-folder", "two-elsewhere-is-new"],
+)
+def test_renamed_file_with_two_old_paths(
+    repo: Path, copied: str, moved: str, status: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (repo / "other").mkdir()
-    (repo / "other" / "Order.json").write_text(json.dumps(NEW), encoding="utf-8")
+    content = NEW if copied == "NEW" else OLD
+    (repo / "other" / "Order.json").write_text(json.dumps(content), encoding="utf-8")
     git(repo, "add", "other")
     git(repo, "commit", "-q", "-m", "Copy Order")
-    (repo / "schemas" / "Order.json").rename(repo / "schemas" / "Order.yaml")
+    (repo / moved).parent.mkdir(parents=True, exist_ok=True)
+    (repo / "schemas" / "Order.json").rename(repo / moved)
 
     code, report, _ = check(capsys, "--against", "git:main", "schemas")
 
     assert code == 1
-    assert report["schemas"][0]["status"] == "breaking"
-
-
-def test_moved_file_with_two_old_paths_is_new(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Two files of the name elsewhere at the ref leave no single previous version.
-    (repo / "other").mkdir()
-    (repo / "other" / "Order.json").write_text(json.dumps(OLD), encoding="utf-8")
-    git(repo, "add", "other")
-    git(repo, "commit", "-q", "-m", "Copy Order")
-    (repo / "schemas" / "moved").mkdir()
-    (repo / "schemas" / "Order.json").rename(repo / "schemas" / "moved" / "Order.json")
-
-    code, report, _ = check(capsys, "--against", "git:main", "schemas")
-
-    assert code == 1
-    assert report["schemas"][0]["status"] == "unregistered"
+    assert report["schemas"][0]["status"] == status

@@ -19,18 +19,12 @@ import jsonschema.validators
 import pytest
 
 from schemagate.errors import DocumentError
-from schemagate.load.validity import _tolerated, check_metaschema
+from schemagate.load.validity import _METASCHEMA_URIS, _tolerated, check_metaschema
 from schemagate.markers import forget_passes
 from tests.support import CORPUS, ROOT
 
-DIALECTS = {
-    "draft4": "http://json-schema.org/draft-04/schema#",
-    "openapi-3.0": "http://json-schema.org/draft-04/schema#",
-    "draft6": "http://json-schema.org/draft-06/schema#",
-    "draft7": "http://json-schema.org/draft-07/schema#",
-    "2019-09": "https://json-schema.org/draft/2019-09/schema",
-    "2020-12": "https://json-schema.org/draft/2020-12/schema",
-}
+# The metaschema of each dialect the loader reads.
+DIALECTS = _METASCHEMA_URIS
 # Keyword values that some draft's metaschema rejects, including patterns that the
 # ECMA-262 regular expressions of jsonschema-rs accept and Python's `re` does not.
 WRONG_VALUES: list[Any] = [

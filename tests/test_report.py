@@ -390,7 +390,7 @@ def test_format_name_in_any_case(pair: Pair, capsys: pytest.CaptureFixture[str])
     assert json.loads(out)["ok"] is False
 
 
-def test_output_over_a_file_of_the_user_exits_2(
+def test_output_over_user_file_exits_2(
     tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / ".pre-commit-config.yaml"

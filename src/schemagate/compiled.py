@@ -1,9 +1,9 @@
 """jsonschema-rs as a fast first check whose "valid" is trusted and whose "invalid" is not.
 
 jsonschema-rs is a compiled validator, hundreds of times faster than jsonschema on a
-metaschema. The checks that use it accept what it accepts; whatever it rejects, or
-cannot read, is checked again with jsonschema, whose verdict is final and whose error
-the message describes. A format or pattern it reads more strictly than jsonschema then
+metaschema. The checks that use it accept what it accepts. Whatever it rejects, or
+cannot read, is checked again with jsonschema: its verdict is final, and the message
+describes its error. A format or pattern it reads more strictly than jsonschema then
 costs time, never a verdict. Its import (about 15 ms) replaces jsonschema's on the
 start-up of a run that finds everything valid.
 """

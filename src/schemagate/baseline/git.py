@@ -113,7 +113,7 @@ class GitBaseline:
                     ", ".join(found[:3]),
                 )
             return None
-        logger.info("%s: compared with %s at %s, its path there", path, found[0], self.ref)
+        logger.info("%s: compared with %s, its path at %s", path, found[0], self.ref)
         return _show(self.ref, top / found[0], root=top)
 
     def _names_at_ref(self, top: Path) -> dict[str, list[str]]:

@@ -31,8 +31,8 @@ MAX_DEPTH = 100
 MAX_REPEAT = 6
 # Bounds the branch combinations tried where several unions apply to one value.
 MAX_ALTERNATIVES = 32
-# Longest string and largest array a witness holds. A bound past it (minLength 10**9)
-# would cost gigabytes to meet, so such a change stays unproven.
+# Maximum length of a witness string and maximum size of a witness array. A bound past
+# it (minLength 10**9) would cost gigabytes to meet, so such a change stays unproven.
 MAX_WITNESS_LENGTH = 4096
 TYPE_ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")
 

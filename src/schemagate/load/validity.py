@@ -6,8 +6,8 @@ fail deep inside the engine.
 
 Documents are checked with jsonschema-rs (see `schemagate.compiled`), which checks the
 `regex` format with Python's `re`, as jsonschema does. Only a document it rejects is
-checked again with jsonschema; one that passes there is remembered by a hash of its
-text in the cache folder, so repeated runs skip that slower check.
+checked again with jsonschema. A document that passes there is remembered by a hash of
+its text in the cache folder, so repeated runs skip that slower check.
 """
 
 from __future__ import annotations

@@ -48,8 +48,8 @@ def range_change(
 ) -> Change:
     """Build a `FAMILY-narrowed` change when old values fall outside, else `-widened`.
 
-    `outside` tells whether values fall outside in each direction (backward, forward)
-    where some of them are too large to be candidates; by default, where candidates are.
+    `outside` gives, for backward and forward, whether values fall outside, where some
+    are too large to be candidates. By default, values fall outside where candidates are.
     """
     back, forth = outside if outside is not None else (bool(backward), bool(forward))
     rule = f"{family}-narrowed" if back else f"{family}-widened"

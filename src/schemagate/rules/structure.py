@@ -503,7 +503,7 @@ def check_pattern_properties(
 
 
 def _may_send_matching(side: Side, shape: Shape, patterns: list[str]) -> bool:
-    """Tell whether `shape` knows a member one of `patterns` matches, so that its
+    """Tell whether `shape` declares a member one of `patterns` matches, so that its
     producer may send one and its reader reads one (see `_sendable`)."""
     if side.validator.policy is not Policy.TOLERANT or _open_map(shape):
         return True
@@ -534,7 +534,7 @@ Layout = tuple[list[Loc], Loc]
 def _tuples(side: Side, shape: Shape) -> list[Layout]:
     """Return each tuple of the shape's locations: its positional item schemas and the
     schema for items past them. Every tuple of an `allOf` applies."""
-    # `items` holds the tuple up to 2019-09, and `prefixItems` from 2020-12.
+    # `items` is the tuple up to 2019-09, and `prefixItems` from 2020-12.
     keyword = (
         "prefixItems" if side.resolver.document.dialect.has_keyword("prefixItems") else "items"
     )

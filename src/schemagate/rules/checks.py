@@ -68,6 +68,38 @@ def _typed_examples(side: Side, shape: Shape, types: frozenset[str]) -> Iterator
             continue
 
 
+def _listed_composites(
+    old: Shape, new: Shape, old_values: list[Any], new_values: list[Any]
+) -> Iterator[Change]:
+    """Try the objects and arrays of an unchanged `enum` against the other side.
+
+    They are whole events a producer sends whatever the schema declares, and a changed
+    `properties` or `items` beside the list can reject them.
+    """
+    before = [v for v in old_values if isinstance(v, dict | list)]
+    after = [v for v in new_values if isinstance(v, dict | list)]
+    if before:
+        yield Change(
+            "enum-value-removed",
+            f"the new schema rejects some of the listed values {_values(before)}",
+            old.where("enum"),
+            new.pointer,
+            suspects=suspects(True, False),
+            backward=tuple(before),
+            probe=True,
+        )
+    if after:
+        yield Change(
+            "enum-value-added",
+            f"the old schema rejects some of the listed values {_values(after)}",
+            old.pointer,
+            new.where("enum"),
+            suspects=suspects(False, True),
+            forward=tuple(after),
+            probe=True,
+        )
+
+
 def _typed_enum(side: Side, shape: Shape) -> list[Any]:
     """Return the `enum` values of `shape` that its `type` accepts.
 
@@ -116,6 +148,8 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
                 suspects=suspects(False, True),
                 forward=tuple(added),
             )
+        if listed:
+            yield from _listed_composites(old, new, old_values, new_values)
         return
     if old.enum is not None:
         # Every old value must still be accepted by the other new constraints.

@@ -44,6 +44,7 @@ COMMITTED_CASES = [
     ("invalid-pattern.json", "invalid schema at /pattern: '(unclosed' is not a 'regex'"),
     ("multiple-of-zero.json", "invalid schema at /multipleOf"),
     ("wrong-draft-id.json", "this draft names a schema with 'id', not '$id'"),
+    ("anchor-before-2019-09.json", "anchor 'xx' not found; $anchor counts from draft 2019-09"),
     ("unknown-type.json", "'decimal' is not a JSON type; use one of array, boolean"),
     ("unknown-type-in-list.json", "at /properties/n/type/1: 'float' in the type list"),
 ]

@@ -108,7 +108,7 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
             continue
         seen.add(pointer)
         if isinstance(schema, dict):
-            for key in REFERENCE_KEYWORDS:
+            for key in resolver.document.dialect.reference_keywords:
                 ref = schema.get(key)
                 if isinstance(ref, str) and not resolver.document.dialect.ref_overrides_siblings:
                     target = resolver.target(ref, pointer)

@@ -51,12 +51,22 @@ class Dialect(enum.StrEnum):
         `$id` from draft 6 on. The other one is an unknown keyword there."""
         return "id" if self in (Dialect.DRAFT4, Dialect.OPENAPI30) else "$id"
 
+    @property
+    def reference_keywords(self) -> tuple[str, ...]:
+        """The reference keywords this dialect reads: `$ref`, and `$recursiveRef` in
+        2019-09 or `$dynamicRef` in 2020-12."""
+        return tuple(
+            k
+            for k in ("$ref", "$dynamicRef", "$recursiveRef")
+            if k == "$ref" or self.has_keyword(k)
+        )
+
     def has_keyword(self, keyword: str) -> bool:
         """Tell whether a keyword that some drafts lack, such as `contains`, is one here."""
         introduced = _INTRODUCED_IN.get(keyword)
         if introduced is not None and self.rank < introduced.rank:
             return False
-        return not (keyword == "additionalItems" and self is Dialect.DRAFT2020)
+        return not (keyword in _DROPPED_IN_2020 and self is Dialect.DRAFT2020)
 
     @property
     def rank(self) -> int:
@@ -77,7 +87,7 @@ _RANKS = {
     Dialect.DRAFT2019: 2019,
     Dialect.DRAFT2020: 2020,
 }
-# Validation keywords later drafts added; an earlier dialect ignores them.
+# Keywords later drafts added; an earlier dialect ignores them.
 _INTRODUCED_IN = {
     "contains": Dialect.DRAFT6,
     "propertyNames": Dialect.DRAFT6,
@@ -91,7 +101,14 @@ _INTRODUCED_IN = {
     "unevaluatedProperties": Dialect.DRAFT2019,
     "unevaluatedItems": Dialect.DRAFT2019,
     "prefixItems": Dialect.DRAFT2020,
+    "$anchor": Dialect.DRAFT2019,
+    "$recursiveRef": Dialect.DRAFT2019,
+    "$recursiveAnchor": Dialect.DRAFT2019,
+    "$dynamicRef": Dialect.DRAFT2020,
+    "$dynamicAnchor": Dialect.DRAFT2020,
 }
+# Keywords 2020-12 dropped: it ignores them.
+_DROPPED_IN_2020 = frozenset({"additionalItems", "$recursiveRef", "$recursiveAnchor"})
 
 _DIALECT_BY_URI = {
     "json-schema.org/draft-04/schema": Dialect.DRAFT4,

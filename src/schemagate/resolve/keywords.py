@@ -27,7 +27,9 @@ MAP = frozenset({"properties", "patternProperties", "definitions", "$defs", "dep
 
 # Keywords whose value points to another schema. `$dynamicRef` is read as a reference to
 # the `$dynamicAnchor` it names, because no document here changes the dynamic scope.
-REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
+# `$recursiveRef` counts in 2019-09 and `$dynamicRef` in 2020-12 only; both are followed
+# as a `$ref` to their target, without the dynamic scope.
+REFERENCE_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 
 
 def mentions_reference(text: str) -> bool:

@@ -10,9 +10,8 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin
 
 from schemagate.errors import DocumentError
-from schemagate.load.document import SYNTHETIC_ROOT, Kind, SchemaDocument
+from schemagate.load.document import SYNTHETIC_ROOT, Dialect, Kind, SchemaDocument
 from schemagate.resolve.keywords import (
-    REFERENCE_KEYWORDS,
     child_schemas,
     escape,
     unescape,
@@ -37,7 +36,7 @@ class Resolver:
     def __init__(self, document: SchemaDocument) -> None:
         self.document = document
         id_key = document.dialect.id_keyword
-        index = _index(_walk_document(document.kind, document.data), id_key)
+        index = _index(_walk_document(document.kind, document.data), document.dialect)
         self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
         self._refs = index.refs
         # Whether the document has schemas a reader's view edits; None when mounted
@@ -125,11 +124,17 @@ class Resolver:
         if fragment and not fragment.startswith("/"):
             if self._anchor_index is None:
                 nodes = _walk_document(self.document.kind, self.data)
-                self._anchor_index = _anchors(nodes, self.document.dialect.id_keyword)
+                self._anchor_index = _anchors(nodes, self.document.dialect)
             anchor = self._anchor_index.get(fragment)
             if anchor is None:
+                hint = ""
+                if "'$anchor': " in repr(self.data) and not self.document.dialect.has_keyword(
+                    "$anchor"
+                ):
+                    hint = "; $anchor counts from draft 2019-09, so declare that draft or later"
                 raise DocumentError(
-                    self.document.source, f"$ref {ref!r} at {at}: anchor {fragment!r} not found"
+                    self.document.source,
+                    f"$ref {ref!r} at {at}: anchor {fragment!r} not found{hint}",
                 )
             return anchor
         pointer = "#" + fragment
@@ -245,7 +250,7 @@ class Resolver:
         schema = self.lookup(pointer)
         if not isinstance(schema, dict):
             return
-        for key in REFERENCE_KEYWORDS:
+        for key in self.document.dialect.reference_keywords:
             ref = schema.get(key)
             if isinstance(ref, str):
                 yield self.target(ref, pointer)
@@ -293,7 +298,7 @@ class _Index(NamedTuple):
     nullable: bool
 
 
-def _index(nodes: Iterator[tuple[str, Any]], id_key: str) -> _Index:
+def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> _Index:
     """Collect every `$ref` with its pointer, and what else later passes look for.
 
     Those are whether any schema has an absolute id, is closed to undeclared members
@@ -304,8 +309,8 @@ def _index(nodes: Iterator[tuple[str, Any]], id_key: str) -> _Index:
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
-        refs += [(where, schema[key]) for key in REFERENCE_KEYWORDS if key in schema]
-        value = schema.get(id_key)
+        refs += [(where, schema[key]) for key in dialect.reference_keywords if key in schema]
+        value = schema.get(dialect.id_keyword)
         if isinstance(value, str) and "://" in value:
             absolute_ids = True
         if schema.get("additionalProperties") is False:
@@ -376,12 +381,15 @@ def _walk_document(kind: Kind, data: dict[str, Any]) -> Iterator[tuple[str, Any]
         yield from walk_schemas(schema, pointer)
 
 
-def _anchors(nodes: Iterator[tuple[str, Any]], id_key: str) -> dict[str, str]:
+def _anchors(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> dict[str, str]:
+    """Map the plain-name anchors the dialect reads to the schemas that declare them."""
+    keys = [k for k in ("$anchor", "$dynamicAnchor") if dialect.has_keyword(k)]
+    id_key = dialect.id_keyword
     anchors: dict[str, str] = {}
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
-        for key in ("$anchor", "$dynamicAnchor"):
+        for key in keys:
             anchor = schema.get(key)
             if isinstance(anchor, str):
                 anchors.setdefault(anchor, where)

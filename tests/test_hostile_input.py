@@ -214,10 +214,18 @@ def test_bombs_fail_fast_in_bounded_memory(
         ({"type": "integer"}, {"type": "string", "minLength": 10**9}),
         ({"type": "string", "maxLength": 2 * 10**9}, {"type": "string", "maxLength": 10**9}),
         ({"type": "array", "minItems": 10**8}, {"type": "array", "minItems": 10**8 + 1}),
+        (
+            {"type": "string", "pattern": "^a{100000000}$"},
+            {"type": "string", "pattern": "^a{100000001}$"},
+        ),
+        (
+            {"type": "string", "pattern": "^((a{4000}){4000}){4000}$"},
+            {"type": "string", "pattern": "^((a{4000}){4000}){4001}$"},
+        ),
     ],
-    ids=["min-length", "max-length", "min-items"],
+    ids=["min-length", "max-length", "min-items", "pattern-count", "nested-pattern-counts"],
 )
-def test_huge_length_bounds_stay_unproven_in_bounded_memory(
+def test_huge_bounds_stay_unproven_in_bounded_memory(
     tmp_path: Path, old: dict[str, object], new: dict[str, object]
 ) -> None:
     # A witness at such a bound would need gigabytes, so the change is left unproven.

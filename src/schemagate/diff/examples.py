@@ -379,8 +379,14 @@ def pattern_sampler(source: random.Random) -> Any:
 
     class ShortSamples(rstr.Rstr):
         def _handle_repeat(self, start_range: int, end_range: int, value: Any) -> str:
+            if start_range > MAX_WITNESS_LENGTH:
+                raise Unbuildable(f"a pattern repeats {start_range} times")
             limit = max(start_range, min(end_range, MAX_REPEAT))
-            return str(super()._handle_repeat(start_range, limit, value))
+            sample = str(super()._handle_repeat(start_range, limit, value))
+            # Nested repeats multiply: each level stops past the witness bound.
+            if len(sample) > MAX_WITNESS_LENGTH:
+                raise Unbuildable(f"a pattern sample is longer than {MAX_WITNESS_LENGTH}")
+            return sample
 
         def xeger(self, string_or_regex: Any) -> str:
             # Python's parser warns that `[[` may one day start a nested set; the

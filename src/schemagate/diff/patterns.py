@@ -18,6 +18,9 @@ from typing import Any
 
 # Seconds one match may take before the event's validity counts as unknown.
 MATCH_SECONDS = 1.0
+# Largest repeat count `{n}` or `{n,m}` a pattern matched with `regex` may hold.
+MAX_COMPILED_COUNT = 1000
+_COUNTS = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 
 
 class PatternTimedOut(Exception):
@@ -29,9 +32,14 @@ def _compiled(pattern: str) -> Any:
     # Imported on first use: importing regex took about 7 ms here, and most runs match none.
     import regex
 
+    # `regex` expands a repeat count such as `a{100000000}` in memory, gigabytes of it,
+    # where `re` does not: such patterns are left to `re`.
+    counts = [int(n) for pair in _COUNTS.findall(pattern) for n in pair if n]
+    if any(count > MAX_COMPILED_COUNT for count in counts):
+        return None
     try:
         return regex.compile(_as_re_reads(pattern))
-    except (regex.error, TypeError):
+    except (regex.error, TypeError, MemoryError, OverflowError):
         return None
 
 

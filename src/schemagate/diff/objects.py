@@ -92,7 +92,9 @@ def _catch_all(walk: Walk, side: Side, shape: Shape, name: str) -> Conj:
     if member:
         return member
     if shape.closed and walk.policy is Policy.STRICT:
-        return ((f"{shape.pointer}/additionalProperties", False),)
+        # The `additionalProperties` or `unevaluatedProperties` that closes the object.
+        closing = next((loc for loc in shape.additional if loc[1] is False), None)
+        return (closing or (f"{shape.pointer}/additionalProperties", False),)
     return ((shape.pointer, True),)
 
 

@@ -131,7 +131,7 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
             continue
         _merge_types(shape, schema, dialect)
         _merge_enum(shape, schema, dialect)
-        _merge_object(shape, pointer, schema)
+        _merge_object(shape, pointer, schema, dialect)
         items = schema.get("items")
         if isinstance(items, dict | bool):
             shape.items.append((f"{pointer}/items", items))
@@ -187,7 +187,7 @@ def _merge_enum(shape: Shape, schema: dict[str, Any], dialect: Dialect) -> None:
         shape.enum = [v for v in shape.enum if any(same_value(v, w) for w in values)]
 
 
-def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any]) -> None:
+def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any], dialect: Dialect) -> None:
     properties = schema.get("properties")
     if isinstance(properties, dict):
         for name, sub in properties.items():
@@ -202,6 +202,13 @@ def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any]) -> None:
         shape.closed = True
     if isinstance(additional, dict | bool):
         shape.additional.append((f"{pointer}/additionalProperties", additional))
+    # `unevaluatedProperties` also sees members that other schemas of the conjunction
+    # declare; the merged shape already holds those, so it closes the object the same way.
+    unevaluated = schema.get("unevaluatedProperties")
+    if dialect.has_keyword("unevaluatedProperties") and isinstance(unevaluated, dict | bool):
+        if unevaluated is False:
+            shape.closed = True
+        shape.additional.append((f"{pointer}/unevaluatedProperties", unevaluated))
 
 
 def value_key(value: Any) -> str:

@@ -521,12 +521,10 @@ def _counted(side: Side, shape: Shape, other: Shape) -> Iterator[list[Any]]:
 def _generic(keyword: str, old: Shape, new: Shape) -> bool:
     """Tell whether a change to `keyword` is left to this check.
 
-    `unevaluatedProperties: false` closes an object like `additionalProperties: false`
-    and is compared with it, so only a schema value is compared here.
+    `unevaluatedProperties` is compared with `additionalProperties`, whose meaning it
+    has for the members the whole shape declares.
     """
-    if keyword != "unevaluatedProperties":
-        return True
-    return any(isinstance(v, dict) for v in (*old.all(keyword), *new.all(keyword)))
+    return keyword != "unevaluatedProperties"
 
 
 def _few(side: Side, shape: Shape) -> Iterator[Any]:

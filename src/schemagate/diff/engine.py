@@ -24,10 +24,10 @@ from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
 from schemagate.diff.shape import Conj, Shape, effective_types, expand
-from schemagate.load.document import SYNTHETIC_ROOT, SchemaDocument
+from schemagate.load.document import SYNTHETIC_ROOT, SchemaDocument, reads_alike
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
-from schemagate.resolve.keywords import escape, mentions_reference, same_in_every_dialect
+from schemagate.resolve.keywords import escape, mentions_reference
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
 from schemagate.rules.checks import NODE_CHECKS
@@ -134,9 +134,9 @@ def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:
     pairs = list(zip(old_conj, new_conj, strict=True))
     if not all(_same_json(old, new) for (_, old), (_, new) in pairs):
         return False
-    if walk.old.resolver.document.dialect is walk.new.resolver.document.dialect:
-        return True
-    return all(same_in_every_dialect(old) for (_, old), _ in pairs)
+    first = walk.old.resolver.document.dialect
+    second = walk.new.resolver.document.dialect
+    return all(reads_alike(old, first, second) for (_, old), _ in pairs)
 
 
 def _same_json(old: Any, new: Any) -> bool:

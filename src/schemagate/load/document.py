@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,53 @@ _DIALECT_BY_URI = {
     "json-schema.org/draft/2019-09/schema": Dialect.DRAFT2019,
     "json-schema.org/draft/2020-12/schema": Dialect.DRAFT2020,
 }
+
+
+@functools.cache
+def _differing_keywords(first: Dialect, second: Dialect) -> frozenset[str]:
+    """Return the keywords two dialects read differently, or one of them not at all."""
+    differs = {
+        key
+        for key in {*_INTRODUCED_IN, *_DROPPED_IN_2020}
+        if first.has_keyword(key) != second.has_keyword(key)
+    }
+    if first.boolean_exclusive_bounds != second.boolean_exclusive_bounds:
+        differs |= {"exclusiveMinimum", "exclusiveMaximum"}
+    if first.has_const != second.has_const:
+        differs.add("const")
+    if first.has_dependencies != second.has_dependencies:
+        differs.add("dependencies")
+    if first.id_keyword != second.id_keyword:
+        differs |= {"id", "$id"}
+    if Dialect.OPENAPI30 in (first, second):
+        differs |= {"nullable", "discriminator"}
+    return frozenset(differs)
+
+
+def reads_alike(schema: Any, first: Dialect, second: Dialect) -> bool:
+    """Tell whether `schema` accepts the same instances read under either dialect.
+
+    False where it uses a keyword one of them lacks, or one they read differently:
+    exclusive bounds, `const`, `dependencies`, tuple `items`, `nullable`, an id, or
+    keywords beside a `$ref`. (Draft 4 also rejects 1.0 as an integer, which is not
+    counted; see docs/policies.md.)
+    """
+    from schemagate.resolve.keywords import walk_nodes
+
+    if first is second:
+        return True
+    differs = _differing_keywords(first, second)
+    tuples_differ = Dialect.DRAFT2020 in (first, second)
+    siblings_differ = first.ref_overrides_siblings != second.ref_overrides_siblings
+    for node in walk_nodes(schema):
+        if not differs.isdisjoint(node):
+            return False
+        if tuples_differ and isinstance(node.get("items"), list):
+            return False
+        if siblings_differ and "$ref" in node and len(node) > 1:
+            return False
+    return True
+
 
 # File name suffixes of schema files, in folders the commands read.
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")

@@ -56,69 +56,6 @@ ANNOTATIONS = frozenset(
 )
 
 
-# Keywords that mean the same from draft 4 to 2020-12 and in OpenAPI 3.0. Left out:
-# keywords one of them ignores (`const`, `contains`, `if`, `dependencies`,
-# `dependentRequired`, `nullable`, ...), boolean or numeric exclusive bounds, and
-# references, which resolve differently.
-_SAME_IN_EVERY_DIALECT = frozenset(
-    {
-        "type",
-        "properties",
-        "required",
-        "additionalProperties",
-        "patternProperties",
-        "minProperties",
-        "maxProperties",
-        "enum",
-        "minimum",
-        "maximum",
-        "multipleOf",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "format",
-        "items",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "allOf",
-        "anyOf",
-        "oneOf",
-        "not",
-    }
-)
-_DATA_KEYWORDS = frozenset({"enum", "required", "default", "examples", "example"})
-
-
-def same_in_every_dialect(schema: Any) -> bool:
-    """Tell whether `schema` means the same under every dialect the tool reads.
-
-    Such a schema, equal in two documents of different dialects, accepts the same
-    instances in both. `items` counts only as a single schema, since a list of them is
-    a tuple up to 2019-09 and invalid in 2020-12.
-    """
-    if isinstance(schema, bool):
-        return True
-    if not isinstance(schema, dict):
-        return False
-    for key, value in schema.items():
-        if key in _DATA_KEYWORDS or key in ANNOTATIONS or key.startswith("x-"):
-            continue
-        if key not in _SAME_IN_EVERY_DIALECT:
-            return False
-        if key in ("properties", "patternProperties"):
-            children = value.values() if isinstance(value, dict) else [None]
-        elif key in ("allOf", "anyOf", "oneOf"):
-            children = value if isinstance(value, list) else [None]
-        elif key in ("items", "additionalProperties", "not"):
-            children = [value]
-        else:
-            continue
-        if not all(same_in_every_dialect(child) for child in children):
-            return False
-    return True
-
-
 def escape(token: str) -> str:
     """Escape one JSON pointer token."""
     if "~" in token or "/" in token:

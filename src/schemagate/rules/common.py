@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change
 from schemagate.diff.shape import Shape, effective_types, value_key
+from schemagate.load.document import reads_alike
 from schemagate.modes import Direction
 from schemagate.resolve.keywords import REFERENCE_KEYWORDS, escape, mentions_reference
 
@@ -73,6 +74,11 @@ def same_keyword(old_side: Side, new_side: Side, old: Shape, new: Shape, keyword
     old_locs, new_locs = old.keywords.get(keyword, []), new.keywords.get(keyword, [])
     if not old_locs or not new_locs:
         return not old_locs and not new_locs
+    first = old_side.resolver.document.dialect
+    second = new_side.resolver.document.dialect
+    # The same text under two drafts may mean two things (`not: {contains: ...}`).
+    if not all(reads_alike(value, first, second) for _, value in old_locs):
+        return False
     if not mentions_reference(repr(old_locs) + repr(new_locs)):
         return value_key([v for _, v in old_locs]) == value_key([v for _, v in new_locs])
     before = [inlined(old_side, where, value) for where, value in old_locs]

@@ -29,11 +29,23 @@ PATTERNS = [
     "[[=a=]]b",
     "(?i)[[:upper:]]",
     "^[a-z]+$",
+    # Fuzzy matching in `regex`, text in `re`.
+    "^a{s}$",
+    "^a{e<=1}$",
+    # Character tables that differ outside printable ASCII.
+    r"^\w+$",
+    r"^\s$",
+    r"\B",
+    r"\bab\b",
+    r"^\d+$",
 ]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(PATTERNS), st.text(alphabet="abcAB1-:[].=^ph", max_size=8))
+@given(
+    st.sampled_from(PATTERNS),
+    st.text(alphabet="abcAB1-:[].=^ph{se}\u00b2\u00e9\u0301\u001c\u0663 ", max_size=8),
+)
 def test_search_agrees_with_re(pattern: str, text: str) -> None:
     with warnings.catch_warnings():
         # `re` warns that a future version may read `[[` as a nested set.

@@ -43,6 +43,24 @@ def _compiled(pattern: str) -> Any:
         return None
 
 
+# `{e}`, `{s}`, `{i}` and `{d}` after an atom are fuzzy matching in `regex` and text in `re`.
+_FUZZY = re.compile(r"\{\s*[esid]")
+# Escapes whose character tables differ between the two modules outside printable ASCII
+# (`\w` and `²`, `\s` and U+001C).
+_CLASS_ESCAPES = re.compile(r"\\[wWsSbBdD]")
+_PLAIN_TEXT = re.compile(r"[\t\n\r\x0b\x0c\x20-\x7e]*")
+
+
+def _read_apart(pattern: str, text: str) -> bool:
+    """Tell whether `regex` may read `pattern` on `text` otherwise than `re` does."""
+    if _FUZZY.search(pattern):
+        return True
+    if _CLASS_ESCAPES.search(pattern):
+        # `\B` matches the empty string in `regex` only.
+        return not text or _PLAIN_TEXT.fullmatch(text) is None
+    return False
+
+
 def _as_re_reads(pattern: str) -> str:
     """Return `pattern` with each `[` inside a character class escaped.
 
@@ -85,7 +103,7 @@ def _as_re_reads(pattern: str) -> str:
 
 def search(pattern: str, text: str) -> bool:
     """Tell whether `pattern` matches somewhere in `text`, as `re.search` does."""
-    compiled = _compiled(pattern)
+    compiled = None if _read_apart(pattern, text) else _compiled(pattern)
     if compiled is None:
         # A pattern `regex` rejects is matched by `re`, which jsonschema would use.
         with warnings.catch_warnings():

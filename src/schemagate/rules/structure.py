@@ -402,18 +402,37 @@ def _declared(shape: Shape, name: str) -> bool:
 def _sendable(side: Side, shape: Shape, name: str) -> bool:
     """Tell whether a producer of `shape` may send a member `name`.
 
-    Under the tolerant policy that is a declared member, or any member of an object
-    that is a map (`patternProperties`, a schema under `additionalProperties`, or no
-    declared member at all).
+    Under the tolerant policy that is a member the shape declares (also under `if`,
+    `then`, `else` or a dependency schema), any member of an object that declares none
+    or types `additionalProperties`, or one its own `patternProperties` match.
     """
-    if side.validator.policy is not Policy.TOLERANT or name in shape.properties:
+    if side.validator.policy is not Policy.TOLERANT or name in _declared_names(shape):
         return True
-    return _open_map(shape)
+    if _open_map(shape):
+        return True
+    return any(_matches(pattern, name) for pattern in _own_patterns(shape))
+
+
+def _declared_names(shape: Shape) -> set[str]:
+    names = set(shape.properties)
+    names.update(name for name, _ in _branch_members(shape, CONDITIONAL_KEYWORDS))
+    for keyword in ("dependencies", "dependentSchemas"):
+        for value in shape.all(keyword):
+            if isinstance(value, dict):
+                names.update(_dependency_members(list(value.values())))
+    return names
+
+
+def _own_patterns(shape: Shape) -> list[str]:
+    return [
+        p for group in shape.all("patternProperties") if isinstance(group, dict) for p in group
+    ]
 
 
 def _open_map(shape: Shape) -> bool:
-    """Tell whether an object's member names are data: it declares none, or a map."""
-    if not shape.properties or shape.all("patternProperties"):
+    """Tell whether an object's member names are data: it declares none, or types
+    `additionalProperties`."""
+    if not shape.properties:
         return True
     return any(isinstance(schema, dict) for _, schema in shape.additional)
 
@@ -505,9 +524,10 @@ def check_pattern_properties(
 def _may_send_matching(side: Side, shape: Shape, patterns: list[str]) -> bool:
     """Tell whether `shape` declares a member one of `patterns` matches, so that its
     producer may send one and its reader reads one (see `_sendable`)."""
-    if side.validator.policy is not Policy.TOLERANT or _open_map(shape):
+    if side.validator.policy is not Policy.TOLERANT or _open_map(shape) or _own_patterns(shape):
         return True
-    return any(_matches(pattern, name) for pattern in patterns for name in shape.properties)
+    names = _declared_names(shape)
+    return any(_matches(pattern, name) for pattern in patterns for name in names)
 
 
 def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator[Any]:
@@ -516,7 +536,7 @@ def _matching_members(side: Side, shape: Shape, patterns: list[str]) -> Iterator
     base = _base_object(side, shape)
     generator = pattern_sampler(side.examples.random)
     for pattern in patterns:
-        names = [n for n in sorted(shape.properties) if _matches(pattern, n)][:2]
+        names = [n for n in sorted(_declared_names(shape)) if _matches(pattern, n)][:2]
         # rstr raises several types on patterns it cannot invert.
         with contextlib.suppress(Exception):
             names.append(generator.xeger(pattern))

@@ -122,6 +122,7 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
 def build_shape(resolver: Resolver, conj: Conj) -> Shape:
     """Merge the constraints of every location in a conjunction."""
     dialect = resolver.document.dialect
+    lacked = dialect.lacked_keywords
     shape = Shape(pointer=conj[0][0] if conj else "#", locs=conj)
     for pointer, schema in conj:
         if schema is False:
@@ -144,7 +145,7 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
                 shape.unions.append((f"{pointer}/{keyword}", locs))
         for keyword, value in schema.items():
             # A keyword the document's draft lacks constrains nothing there.
-            if keyword in _SCALAR_KEYWORDS and dialect.has_keyword(keyword):
+            if keyword in _SCALAR_KEYWORDS and keyword not in lacked:
                 shape.keywords.setdefault(keyword, []).append((f"{pointer}/{keyword}", value))
     return shape
 

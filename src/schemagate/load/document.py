@@ -56,18 +56,16 @@ class Dialect(enum.StrEnum):
     def reference_keywords(self) -> tuple[str, ...]:
         """The reference keywords this dialect reads: `$ref`, and `$recursiveRef` in
         2019-09 or `$dynamicRef` in 2020-12."""
-        return tuple(
-            k
-            for k in ("$ref", "$dynamicRef", "$recursiveRef")
-            if k == "$ref" or self.has_keyword(k)
-        )
+        return _reference_keywords(self)
 
     def has_keyword(self, keyword: str) -> bool:
         """Tell whether a keyword that some drafts lack, such as `contains`, is one here."""
-        introduced = _INTRODUCED_IN.get(keyword)
-        if introduced is not None and self.rank < introduced.rank:
-            return False
-        return not (keyword in _DROPPED_IN_2020 and self is Dialect.DRAFT2020)
+        return keyword not in self.lacked_keywords
+
+    @property
+    def lacked_keywords(self) -> frozenset[str]:
+        """The keywords of other drafts that this dialect ignores."""
+        return _lacked_keywords(self)
 
     @property
     def rank(self) -> int:
@@ -119,6 +117,23 @@ _DIALECT_BY_URI = {
     "json-schema.org/draft/2019-09/schema": Dialect.DRAFT2019,
     "json-schema.org/draft/2020-12/schema": Dialect.DRAFT2020,
 }
+
+
+@functools.cache
+def _lacked_keywords(dialect: Dialect) -> frozenset[str]:
+    lacked = {k for k, since in _INTRODUCED_IN.items() if dialect.rank < since.rank}
+    if dialect is Dialect.DRAFT2020:
+        lacked |= _DROPPED_IN_2020
+    return frozenset(lacked)
+
+
+@functools.cache
+def _reference_keywords(dialect: Dialect) -> tuple[str, ...]:
+    return tuple(
+        k
+        for k in ("$ref", "$dynamicRef", "$recursiveRef")
+        if k == "$ref" or dialect.has_keyword(k)
+    )
 
 
 @functools.cache

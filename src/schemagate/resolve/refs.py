@@ -306,11 +306,13 @@ def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> _Index:
     """
     refs = []
     absolute_ids = closed = nullable = False
+    keys = dialect.reference_keywords
+    id_key = dialect.id_keyword
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
-        refs += [(where, schema[key]) for key in dialect.reference_keywords if key in schema]
-        value = schema.get(dialect.id_keyword)
+        refs += [(where, schema[key]) for key in keys if key in schema]
+        value = schema.get(id_key)
         if isinstance(value, str) and "://" in value:
             absolute_ids = True
         if schema.get("additionalProperties") is False:

@@ -119,7 +119,12 @@ def _with_enum_candidates(change: Change, old: Shape, new: Shape, path: Path) ->
         backward = Deferred(itertools.chain(backward, old.enum[:MAX_ENUM_CANDIDATES]))
     if Direction.FORWARD in change.suspects and new.enum is not None:
         forward = Deferred(itertools.chain(forward, new.enum[:MAX_ENUM_CANDIDATES]))
-    return dataclasses.replace(change, path=path, backward=backward, forward=forward)
+    # A check builds each change for this position alone, so it is completed in place:
+    # `dataclasses.replace` took about 4% of the time of the containment pairs.
+    object.__setattr__(change, "path", path)
+    object.__setattr__(change, "backward", backward)
+    object.__setattr__(change, "forward", forward)
+    return change
 
 
 def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:

@@ -59,7 +59,7 @@ def test_search_agrees_with_re(pattern: str, text: str) -> None:
 )
 def test_posix_looking_class_gives_valid_witnesses(new_pattern: str, compatible: bool) -> None:
     # `re` reads `^[[:alpha:]]+$` as the set `[:alph` and then `]`, so every string it
-    # matches ends in `]`. A witness must be one jsonschema, which uses `re`, accepts.
+    # matches ends in `]`. jsonschema uses `re`, so a witness must be one `re` accepts.
     old = {"type": "object", "properties": {"x": {"type": "string", "pattern": "^[[:alpha:]]+$"}}}
     new = {
         "type": "object",

@@ -389,8 +389,8 @@ def pattern_sampler(source: random.Random) -> Any:
             return sample
 
         def xeger(self, string_or_regex: Any) -> str:
-            # Python's parser warns that `[[` may one day start a nested set; the
-            # pattern means what it means today, and the warning would reach stderr.
+            # Python's parser warns that `[[` may one day start a nested set. The
+            # warning would reach stderr, and the pattern's meaning today is the one used.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)
                 return str(super().xeger(string_or_regex))

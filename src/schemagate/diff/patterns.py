@@ -64,7 +64,7 @@ def _read_apart(pattern: str, text: str) -> bool:
 def _as_re_reads(pattern: str) -> str:
     """Return `pattern` with each `[` inside a character class escaped.
 
-    `regex` reads `[[:alpha:]]` as a POSIX class, where Python's `re`, which jsonschema
+    `regex` reads `[[:alpha:]]` as a POSIX class. Python's `re`, which jsonschema
     matches with, and ECMA-262 read the set `[:alph` and then `]`. Escaped, the `[` is
     a member of the set for both modules.
     """

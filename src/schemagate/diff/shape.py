@@ -203,8 +203,8 @@ def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any], dialect: D
         shape.closed = True
     if isinstance(additional, dict | bool):
         shape.additional.append((f"{pointer}/additionalProperties", additional))
-    # `unevaluatedProperties` also sees members that other schemas of the conjunction
-    # declare; the merged shape already holds those, so it closes the object the same way.
+    # `unevaluatedProperties` also counts members that other schemas of the conjunction
+    # declare. The merged shape already contains those, so it closes the object the same way.
     unevaluated = schema.get("unevaluatedProperties")
     if dialect.has_keyword("unevaluatedProperties") and isinstance(unevaluated, dict | bool):
         if unevaluated is False:

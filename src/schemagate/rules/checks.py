@@ -78,10 +78,18 @@ def _listed_composites(
     """
     before = [v for v in old_values if isinstance(v, dict | list)]
     after = [v for v in new_values if isinstance(v, dict | list)]
+    yield from _value_probes(old, new, before, after, ("listed", "listed"))
+
+
+def _value_probes(
+    old: Shape, new: Shape, before: list[Any], after: list[Any], words: tuple[str, str]
+) -> Iterator[Change]:
+    """Yield probes that try each side's values against the other side, reported only
+    where one proves a break. `words` name the old and the new values in messages."""
     if before:
         yield Change(
             "enum-value-removed",
-            f"the new schema rejects some of the listed values {_values(before)}",
+            f"the new schema rejects some of the {words[0]} values {_values(before)}",
             old.where("enum"),
             new.pointer,
             suspects=suspects(True, False),
@@ -91,7 +99,7 @@ def _listed_composites(
     if after:
         yield Change(
             "enum-value-added",
-            f"the old schema rejects some of the listed values {_values(after)}",
+            f"the old schema rejects some of the {words[1]} values {_values(after)}",
             old.pointer,
             new.where("enum"),
             suspects=suspects(False, True),
@@ -151,27 +159,8 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
         if listed:
             yield from _listed_composites(old, new, old_values, new_values)
         return
-    if old.enum is not None:
-        # Every old value must still be accepted by the other new constraints.
-        yield Change(
-            "enum-value-removed",
-            f"the new schema rejects some of the old values {_values(old.enum)}",
-            old.where("enum"),
-            new.pointer,
-            suspects=suspects(True, False),
-            backward=tuple(old.enum),
-            probe=True,
-        )
-    if new.enum is not None:
-        yield Change(
-            "enum-value-added",
-            f"the old schema rejects some of the new values {_values(new.enum)}",
-            old.pointer,
-            new.where("enum"),
-            suspects=suspects(False, True),
-            forward=tuple(new.enum),
-            probe=True,
-        )
+    # Every value of one side's list must still be accepted by the other side.
+    yield from _value_probes(old, new, old.enum or [], new.enum or [], ("old", "new"))
     if new.enum is not None:
         yield Change(
             "enum-added",

@@ -30,7 +30,7 @@ from schemagate.report.model import DiffResult, Finding, Witness
 from schemagate.resolve.keywords import escape, mentions_reference
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
-from schemagate.rules.checks import NODE_CHECKS
+from schemagate.rules.checks import CHECK_KEYWORDS, NODE_CHECKS
 
 Path = tuple[PathToken, ...]
 
@@ -100,7 +100,11 @@ def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
     if old.unions or new.unions:
         _compare_unions(walk, old, new, path)
         return
+    present = old.keywords.keys() | new.keywords.keys()
     for check in NODE_CHECKS:
+        needs = CHECK_KEYWORDS.get(check)
+        if needs is not None and needs.isdisjoint(present):
+            continue
         for change in check(walk.old, walk.new, old, new):
             walk.changes.append(_with_enum_candidates(change, old, new, path))
     if _both_may_be(old, new, "object"):

@@ -550,4 +550,28 @@ NODE_CHECKS: tuple[NodeCheck, ...] = (
     check_annotations,
 )
 
-__all__ = ["NODE_CHECKS", "describe_types", "json_type", "shares"]
+# The keywords each check reads, for checks that find nothing where neither side has
+# one of them. A check not listed runs at every position.
+CHECK_KEYWORDS: dict[NodeCheck, frozenset[str]] = {
+    check_string_length: frozenset({"minLength", "maxLength"}),
+    numbers.check_number_range: frozenset(
+        {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+    ),
+    numbers.check_multiple_of: frozenset({"multipleOf"}),
+    check_array_length: frozenset({"minItems", "maxItems"}),
+    check_unique_items: frozenset({"uniqueItems"}),
+    check_format: frozenset({"format"}),
+    check_pattern: frozenset({"pattern"}),
+    structure.check_property_count: frozenset({"minProperties", "maxProperties"}),
+    structure.check_dependencies: frozenset(
+        {"dependencies", "dependentRequired", "dependentSchemas"}
+    ),
+    structure.check_conditional: frozenset({"if", "then", "else"}),
+    structure.check_property_names: frozenset({"propertyNames"}),
+    structure.check_pattern_properties: frozenset({"patternProperties"}),
+    structure.check_tuple_items: frozenset({"items", "prefixItems"}),
+    structure.check_not: frozenset({"not"}),
+    structure.check_discriminator: frozenset({"discriminator"}),
+}
+
+__all__ = ["CHECK_KEYWORDS", "NODE_CHECKS", "describe_types", "json_type", "shares"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -246,3 +247,35 @@ def test_same_portable_text_across_drafts_is_skipped() -> None:
     result = strict_backward(old, new)
     assert result.compatible
     assert [f.rule for f in result.findings if f.severity.value != "info"] == []
+
+
+def _case_pairs() -> list[tuple[str, str]]:
+    cases = Path(__file__).resolve().parent / "cases"
+    return [
+        ((d / "old.json").read_text(), (d / "new.json").read_text())
+        for d in sorted(cases.glob("*/*"))
+        if (d / "old.json").is_file()
+    ]
+
+
+def test_skipped_keyword_checks_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A check skipped where neither side has its keywords must find nothing there: the
+    # findings and witnesses of every rule case are the same with all checks run.
+    from schemagate.diff import engine
+    from schemagate.modes import Mode
+
+    def findings(old: str, new: str) -> list[Any]:
+        result = engine.diff_documents(
+            load_text(old, "old.json"), load_text(new, "new.json"), Mode.FULL, Policy.STRICT
+        )
+        return [
+            (f.rule, f.severity, f.old_pointer, f.new_pointer, sorted(f.breaks), f.witnesses)
+            for f in result.findings
+        ]
+
+    pairs = _case_pairs()
+    assert len(pairs) > 100
+    skipped = [findings(old, new) for old, new in pairs]
+    monkeypatch.setattr(engine, "CHECK_KEYWORDS", {})
+    every_check = [findings(old, new) for old, new in pairs]
+    assert skipped == every_check

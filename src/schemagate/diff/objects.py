@@ -106,12 +106,18 @@ def _report_renames(
     removed: list[str],
     added: list[str],
 ) -> None:
+    # Each optional added member's text, computed once for every removed one.
+    candidates = {
+        name: _canonical(walk.new, new.properties[name])
+        for name in added
+        if name not in new.required
+    }
     for gone in removed:
-        if gone in old.required:
+        if gone in old.required or not candidates:
             continue
         gone_schema = _canonical(walk.old, old.properties[gone])
-        for name in added:
-            if name in new.required or _canonical(walk.new, new.properties[name]) != gone_schema:
+        for name, schema in candidates.items():
+            if schema != gone_schema:
                 continue
             walk.changes.append(
                 Change(

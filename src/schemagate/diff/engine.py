@@ -24,7 +24,12 @@ from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
 from schemagate.diff.shape import Conj, Shape, effective_types, expand
-from schemagate.load.document import SYNTHETIC_ROOT, SchemaDocument, reads_alike
+from schemagate.load.document import (
+    SYNTHETIC_ROOT,
+    SchemaDocument,
+    event_components,
+    reads_alike,
+)
 from schemagate.modes import Direction, Mode, Policy
 from schemagate.report.model import DiffResult, Finding, Witness
 from schemagate.resolve.keywords import escape, mentions_reference
@@ -395,8 +400,8 @@ def _scopes(
     if old_doc.root_pointer != synthetic or new_doc.root_pointer != synthetic:
         yield Walk(old_side, new_side, policy, budget), whole, (old_side.root(), new_side.root())
         return
-    old_names = old_doc.data["components"]["schemas"].keys()
-    new_names = new_doc.data["components"]["schemas"].keys()
+    old_names = set(event_components(old_doc.data["components"]["schemas"]))
+    new_names = set(event_components(new_doc.data["components"]["schemas"]))
     for name in sorted(old_names & new_names):
         pointer = f"#/components/schemas/{escape(name)}"
         roots = (_component(old_side, pointer), _component(new_side, pointer))

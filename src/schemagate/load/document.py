@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,12 +299,30 @@ def _openapi_document(
 def _openapi_root(data: dict[str, Any], components: dict[str, Any]) -> str:
     if ENVELOPE_COMPONENT in components:
         return f"#/components/schemas/{ENVELOPE_COMPONENT}"
-    if len(components) == 1:
-        return f"#/components/schemas/{_escape(next(iter(components)))}"
     title = data.get("info", {}).get("title") if isinstance(data.get("info"), dict) else None
     if isinstance(title, str) and title in components:
         return f"#/components/schemas/{_escape(title)}"
+    events = event_components(components)
+    if len(events) == 1:
+        return f"#/components/schemas/{_escape(events[0])}"
     return f"#/{SYNTHETIC_ROOT}"
+
+
+def event_components(components: dict[str, Any]) -> list[str]:
+    """Return the components of an OpenAPI document without `AWSEvent` that are events.
+
+    A component another one reaches through `$ref` is a part of events (an `Address`
+    of an `Order`), not an event: extracting one is a refactor. Where every component is
+    referenced (a cycle), all of them are events.
+    """
+    referenced = set()
+    for name, schema in components.items():
+        text = json.dumps(schema)
+        for other in components:
+            if other != name and f'"#/components/schemas/{_escape(other)}"' in text:
+                referenced.add(other)
+    events = [name for name in components if name not in referenced]
+    return events or list(components)
 
 
 def _escape(token: str) -> str:

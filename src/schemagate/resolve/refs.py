@@ -10,7 +10,13 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin
 
 from schemagate.errors import DocumentError
-from schemagate.load.document import SYNTHETIC_ROOT, Dialect, Kind, SchemaDocument
+from schemagate.load.document import (
+    SYNTHETIC_ROOT,
+    Dialect,
+    Kind,
+    SchemaDocument,
+    event_components,
+)
 from schemagate.resolve.keywords import (
     child_schemas,
     escape,
@@ -330,7 +336,7 @@ def _with_synthetic_root(document: SchemaDocument, mounted: dict[str, Any]) -> d
         data = {**data, METASCHEMA_ROOT: mounted}
     if document.root_pointer != f"#/{SYNTHETIC_ROOT}":
         return data
-    names = sorted(document.data["components"]["schemas"])
+    names = sorted(event_components(document.data["components"]["schemas"]))
     union = {"anyOf": [{"$ref": f"#/components/schemas/{escape(name)}"} for name in names]}
     return {**data, SYNTHETIC_ROOT: union}
 

@@ -175,8 +175,8 @@ def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:
 
 
 def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
-    old_alts = walk.old.examples.alternatives(old.locs, old) if old.unions else [old.locs]
-    new_alts = walk.new.examples.alternatives(new.locs, new) if new.unions else [new.locs]
+    old_alts = walk.old.examples.alternatives(old.locs, old) if old.unions else _by_type(old)
+    new_alts = walk.new.examples.alternatives(new.locs, new) if new.unions else _by_type(new)
     if len(old_alts) == 1 and len(new_alts) == 1:
         compare(walk, old_alts[0], new_alts[0], path)
     else:
@@ -190,6 +190,22 @@ def _compare_unions(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     ):
         if change is not None:
             walk.changes.append(dataclasses.replace(change, path=path))
+
+
+def _by_type(shape: Shape) -> list[Conj]:
+    """Return a schema without unions as alternatives, one per type it lists.
+
+    `type: ["string", "null"]` is the union `anyOf: [{string}, {null}]` written another
+    way, so each of its types is matched with a branch of the other side on its own.
+    """
+    types = effective_types(shape)
+    if types is None or len(types) < 2:
+        return [shape.locs]
+    # An integer is a number; "number" alone stands for both.
+    listed = sorted(types - {"integer"} if "number" in types else types)
+    if len(listed) < 2:
+        return [shape.locs]
+    return [(*shape.locs, (shape.pointer, {"type": name})) for name in listed]
 
 
 # Numbers the groups of changes that explain one unmatched union alternative.

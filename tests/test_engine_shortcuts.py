@@ -279,3 +279,20 @@ def test_skipped_keyword_checks_change_no_finding(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(engine, "CHECK_KEYWORDS", {})
     every_check = [findings(old, new) for old, new in pairs]
     assert skipped == every_check
+
+
+def test_expand_follows_every_reference_keyword() -> None:
+    # `expand` spells the reference keywords out for speed; a new one must be added there.
+    from schemagate.diff.shape import expand
+    from schemagate.resolve.keywords import REFERENCE_KEYWORDS
+
+    drafts = {"$recursiveRef": "https://json-schema.org/draft/2019-09/schema"}
+    for key in REFERENCE_KEYWORDS:
+        schema = {
+            "$schema": drafts.get(key, "https://json-schema.org/draft/2020-12/schema"),
+            "$defs": {"a": {"type": "string"}},
+            "properties": {"x": {key: "#/$defs/a", "minLength": 1}},
+        }
+        document = load_text(json.dumps(schema), "schema.json")
+        loc = ("#/properties/x", document.data["properties"]["x"])
+        assert len(expand(Resolver(document), loc)) == 2, key

@@ -565,10 +565,11 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
                 event = _embedded(side, root, change, candidate, checked)
             except Unbuildable:
                 continue
-            if prover.proves(direction, event):
+            if not prover.source_accepts(direction, event):
+                continue
+            if prover.target_rejects(direction, event):
                 return Witness(direction, event)
-            if prover.source_accepts(direction, event):
-                # A valid event that both sides accept: rebuilding it from checked
-                # members only makes another valid event, so try the next candidate.
-                break
+            # A valid event that both sides accept: rebuilding it from checked members
+            # only makes another valid event, so try the next candidate.
+            break
     return None

@@ -195,13 +195,11 @@ class Prover:
         self.old_pointer = old_pointer
         self.new_pointer = new_pointer
 
-    def proves(self, direction: Direction, instance: Any) -> bool:
-        """Tell whether `instance` is a witness in `direction`. An event whose validity
-        a pattern left unknown proves nothing."""
+    def target_rejects(self, direction: Direction, instance: Any) -> bool:
+        """Tell whether the side a witness in `direction` goes to rejects `instance`;
+        False where a pattern left it unknown."""
         try:
-            return self.source_accepts(direction, instance) and not self._target_accepts(
-                direction, instance
-            )
+            return not self._target_accepts(direction, instance)
         except PatternTimedOut:
             return False
 

@@ -296,3 +296,22 @@ def test_expand_follows_every_reference_keyword() -> None:
         document = load_text(json.dumps(schema), "schema.json")
         loc = ("#/properties/x", document.data["properties"]["x"])
         assert len(expand(Resolver(document), loc)) == 2, key
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            '{"type": "object", "properties": {"a": {"\\u0024ref": "#/definitions/gone"}}}',
+            "s.json",
+        ),
+        ("type: object\nproperties:\n  a:\n    $ref: '#/definitions/gone'\n", "s.yaml"),
+    ],
+    ids=["json-escaped-key", "yaml"],
+)
+def test_reference_found_however_written(text: str, name: str) -> None:
+    # Documents that name no reference keyword skip building pointers; an escaped or
+    # YAML key must still count as one.
+    document = load_text(text, name, yaml_hint=name.endswith(".yaml"))
+    with pytest.raises(DocumentError, match="#/properties/a"):
+        Resolver(document).check_references()

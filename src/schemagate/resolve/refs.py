@@ -18,9 +18,11 @@ from schemagate.load.document import (
     event_components,
 )
 from schemagate.resolve.keywords import (
+    REFERENCE_KEYWORDS,
     child_schemas,
     escape,
     unescape,
+    walk_nodes,
     walk_schemas,
 )
 
@@ -42,7 +44,15 @@ class Resolver:
     def __init__(self, document: SchemaDocument) -> None:
         self.document = document
         id_key = document.dialect.id_keyword
-        index = _index(_walk_document(document.kind, document.data), document.dialect)
+        # Pointers are built only where a reference can be. A document whose text names
+        # no reference keyword, in JSON or YAML and with no `\u` escape that could spell
+        # one, is walked without them.
+        text = document.text
+        if not text or "\\u" in text or any(key in text for key in REFERENCE_KEYWORDS):
+            nodes = _walk_document(document.kind, document.data)
+        else:
+            nodes = _walk_unplaced(document.kind, document.data)
+        index = _index(nodes, document.dialect)
         self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
         self._refs = index.refs
         # Whether the document has schemas a reader's view edits; None when mounted
@@ -387,6 +397,14 @@ def _schema_roots(kind: Kind, data: dict[str, Any]) -> list[tuple[str, Any]]:
 def _walk_document(kind: Kind, data: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for pointer, schema in _schema_roots(kind, data):
         yield from walk_schemas(schema, pointer)
+
+
+def _walk_unplaced(kind: Kind, data: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Yield every object schema of the document as `_walk_document` does, without its
+    pointer ("" in its place)."""
+    for _, schema in _schema_roots(kind, data):
+        for node in walk_nodes(schema):
+            yield "", node
 
 
 def _anchors(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> dict[str, str]:

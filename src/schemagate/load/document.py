@@ -70,7 +70,7 @@ class Dialect(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        """Order of the dialects by the keywords they know; OpenAPI 3.0 ranks as draft 4."""
+        """Order of the dialects by the keywords they read. OpenAPI 3.0 ranks as draft 4."""
         return _RANKS[self]
 
     @property
@@ -319,7 +319,9 @@ def event_components(components: dict[str, Any]) -> list[str]:
     for name, schema in components.items():
         text = json.dumps(schema)
         for other in components:
-            if other != name and f'"#/components/schemas/{_escape(other)}"' in text:
+            target = f'"#/components/schemas/{_escape(other)}'
+            # A reference names the component itself, or a schema inside it.
+            if other != name and (f'{target}"' in text or f"{target}/" in text):
                 referenced.add(other)
     events = [name for name in components if name not in referenced]
     return events or list(components)

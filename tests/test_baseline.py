@@ -180,7 +180,7 @@ def test_first_commit_other_ref_still_missing(
 @pytest.mark.parametrize(
     "moved", ["schemas/Order.yaml", "schemas/orders/Order.json"], ids=["to-yaml", "to-folder"]
 )
-def test_renamed_file_is_compared_with_its_old_path(
+def test_renamed_file_uses_old_path(
     repo: Path, moved: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A schema keeps its name when its file changes suffix or folder, so the file at

@@ -418,7 +418,7 @@ def test_pyproject_header_in_own_file_explained(
 def test_settings_verdict_is_jsonschema_verdict(
     expires: str, pointer: str, rule: str, tmp_path: Path
 ) -> None:
-    # jsonschema-rs checks a new settings table first; it must never accept a table
+    # jsonschema-rs checks a new settings table first, so it must never accept a table
     # that jsonschema rejects, whatever it makes of dates and patterns.
     from schemagate.config_schema import validate_table
     from schemagate.errors import ConfigError

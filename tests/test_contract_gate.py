@@ -315,7 +315,7 @@ def test_output_spares_contract_files(
 
 
 @pytest.mark.parametrize("selector", ["com.example.orders@*", "*"])
-def test_wildcard_entry_field_unknown_is_not_warned(
+def test_wildcard_unknown_field_not_warned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], selector: str
 ) -> None:
     # A rule on every event type of a source reads fields only some types declare.

@@ -258,7 +258,7 @@ def _case_pairs() -> list[tuple[str, str]]:
     ]
 
 
-def test_skipped_keyword_checks_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_skipped_checks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # A check skipped where neither side has its keywords must find nothing there: the
     # findings and witnesses of every rule case are the same with all checks run.
     from schemagate.diff import engine
@@ -282,7 +282,7 @@ def test_skipped_keyword_checks_change_no_finding(monkeypatch: pytest.MonkeyPatc
 
 
 def test_expand_follows_every_reference_keyword() -> None:
-    # `expand` spells the reference keywords out for speed; a new one must be added there.
+    # `expand` spells the reference keywords out for speed, so a new one goes there too.
     from schemagate.diff.shape import expand
     from schemagate.resolve.keywords import REFERENCE_KEYWORDS
 
@@ -310,7 +310,7 @@ def test_expand_follows_every_reference_keyword() -> None:
     ids=["json-escaped-key", "yaml"],
 )
 def test_reference_found_however_written(text: str, name: str) -> None:
-    # Documents that name no reference keyword skip building pointers; an escaped or
+    # Documents that name no reference keyword skip building pointers, so an escaped or
     # YAML key must still count as one.
     document = load_text(text, name, yaml_hint=name.endswith(".yaml"))
     with pytest.raises(DocumentError, match="#/properties/a"):

@@ -225,7 +225,7 @@ def test_bombs_fail_fast_in_bounded_memory(
     ],
     ids=["min-length", "max-length", "min-items", "pattern-count", "nested-pattern-counts"],
 )
-def test_huge_bounds_stay_unproven_in_bounded_memory(
+def test_huge_bounds_stay_unproven(
     tmp_path: Path, old: dict[str, object], new: dict[str, object]
 ) -> None:
     # A witness at such a bound would need gigabytes, so the change is left unproven.

@@ -57,7 +57,7 @@ def test_search_agrees_with_re(pattern: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("new_pattern", "compatible"), [("^[[:alpha:]]+$", True), ("^[a-z]+$", False)]
 )
-def test_posix_looking_class_gives_valid_witnesses(new_pattern: str, compatible: bool) -> None:
+def test_posix_class_witnesses_valid(new_pattern: str, compatible: bool) -> None:
     # `re` reads `^[[:alpha:]]+$` as the set `[:alph` and then `]`, so every string it
     # matches ends in `]`. jsonschema uses `re`, so a witness must be one `re` accepts.
     old = {"type": "object", "properties": {"x": {"type": "string", "pattern": "^[[:alpha:]]+$"}}}
@@ -79,7 +79,7 @@ def test_posix_looking_class_gives_valid_witnesses(new_pattern: str, compatible:
 
 
 def test_nested_set_warning_stays_off_stderr(tmp_path: Path) -> None:
-    # Python's `re` warns about `[[` in a pattern; users would see it on every run.
+    # Python's `re` warns about `[[` in a pattern, which users would see on every run.
     import json
     import subprocess
     import sys

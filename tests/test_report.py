@@ -420,7 +420,7 @@ def test_output_replaces_its_own_report(
 
 
 @pytest.mark.parametrize("format_name", ["json", "sarif", "junit", "markdown"])
-def test_output_recognises_report_after_cache_is_emptied(
+def test_output_recognises_report_without_marker(
     tmp_path: Path,
     pair: Pair,
     format_name: str,

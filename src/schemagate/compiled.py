@@ -25,8 +25,8 @@ def build(schema: Any, formats: dict[str, Any] | None = None) -> Any:
 
 
 def accepts(validator: Any, instance: Any) -> bool:
-    """Tell whether `validator` (from `build`) finds `instance` valid; False when it
-    cannot tell, such as for integers past 64 bits."""
+    """Tell whether `validator` (from `build`) finds `instance` valid. Return False when
+    it cannot tell, such as for integers past 64 bits."""
     if validator is None:
         return False
     try:

@@ -105,7 +105,7 @@ class GitBaseline:
         if len(found) != 1:
             if found:
                 logger.warning(
-                    "%s: not at %s, and %d files there have its name (%s); "
+                    "%s: not at %s, and %d files there have its name (%s), so it is "
                     "treated as a new schema",
                     path,
                     self.ref,

@@ -185,10 +185,11 @@ def _open_baseline(
         )
     ref = parse_git_uri(uri)
     if ref is not None:
-        names = {schema_name(path, settings.names, settings.base): path for path in files}
-        return GitBaseline(
-            ref, names, lambda path: schema_name(path, settings.names, settings.base)
-        )
+
+        def name_of(path: Path) -> str:
+            return schema_name(path, settings.names, settings.base)
+
+        return GitBaseline(ref, {name_of(path): path for path in files}, name_of)
     scheme, separator, _ = uri.partition(":")
     if not separator or scheme not in SCHEMES:
         # A bare value is most likely a git ref (HEAD) after --against, and a registry

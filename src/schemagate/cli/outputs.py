@@ -158,7 +158,6 @@ def _check_writable(spec: str, path: Path, format_name: str) -> None:
             f"invalid --output {spec!r}: {path} is a folder; name a file, for example "
             f"schemagate-report{suffix}"
         )
-
     # Missing folders are created when the report is written, so only an existing
     # ancestor that is not a folder can stop the write.
     for ancestor in path.parents:

@@ -110,9 +110,9 @@ def verify_contract(contract: Contract, registry: Registry, all_versions: bool) 
         # A `*` or `SOURCE@*` entry reads fields that only some event types declare:
         # only a field that none of them declares is unknown.
         declared = _declared_anywhere(needs, [d for _, _, d in documents])
-        for name, shown, document in documents:
+        for name, version, document in documents:
             findings = field_findings(contract, needs.fields, document, declared)
-            results.append(VerifiedVersion(needs.selector, name, shown, findings))
+            results.append(VerifiedVersion(needs.selector, name, version, findings))
     return Verification(contract.consumer, registry.uri, results)
 
 

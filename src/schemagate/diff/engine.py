@@ -201,7 +201,7 @@ def _by_type(shape: Shape) -> list[Conj]:
     types = effective_types(shape)
     if types is None or len(types) < 2:
         return [shape.locs]
-    # An integer is a number; "number" alone stands for both.
+    # An integer is a number, so "number" alone stands for both.
     listed = sorted(types - {"integer"} if "number" in types else types)
     if len(listed) < 2:
         return [shape.locs]

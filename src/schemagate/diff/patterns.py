@@ -18,7 +18,7 @@ from typing import Any
 
 # Seconds one match may take before the event's validity counts as unknown.
 MATCH_SECONDS = 1.0
-# Largest repeat count `{n}` or `{n,m}` a pattern matched with `regex` may hold.
+# Largest repeat count `{n}` or `{n,m}` a pattern matched with `regex` may contain.
 MAX_COMPILED_COUNT = 1000
 _COUNTS = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 
@@ -105,7 +105,8 @@ def search(pattern: str, text: str) -> bool:
     """Tell whether `pattern` matches somewhere in `text`, as `re.search` does."""
     compiled = None if _read_apart(pattern, text) else _compiled(pattern)
     if compiled is None:
-        # A pattern `regex` rejects is matched by `re`, which jsonschema would use.
+        # A pattern `regex` rejects, or reads otherwise, is matched by `re`, as jsonschema
+        # matches it.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             return re.search(pattern, text) is not None

@@ -196,8 +196,8 @@ class Prover:
         self.new_pointer = new_pointer
 
     def target_rejects(self, direction: Direction, instance: Any) -> bool:
-        """Tell whether the side a witness in `direction` goes to rejects `instance`;
-        False where a pattern left it unknown."""
+        """Tell whether the side a witness in `direction` goes to rejects `instance`.
+        Return False where a pattern left its validity unknown."""
         try:
             return not self._target_accepts(direction, instance)
         except PatternTimedOut:

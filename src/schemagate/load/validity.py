@@ -27,8 +27,8 @@ from schemagate.errors import DocumentError
 from schemagate.markers import passed_before, remember_pass
 
 # Part of each pass's fingerprint, raised whenever the check starts rejecting more, so
-# that a pass remembered by an earlier check is not trusted. 2: a property named
-# `required` is checked as a schema.
+# that a pass remembered by an earlier check is not trusted. Revision 2 checks a
+# property named `required` as a schema.
 _REVISION = 2
 
 _METASCHEMA_URIS = {
@@ -78,7 +78,7 @@ def _check_with_jsonschema(source: str, dialect: str, schemas: list[tuple[str, A
             raise DocumentError(source, f"invalid schema at {where[1:] or '/'}: {_problem(error)}")
 
 
-# Folders of jsonschema-specifications (installed with jsonschema) holding each
+# Folders of jsonschema-specifications (installed with jsonschema) that contain each
 # dialect's metaschema.
 _METASCHEMA_FOLDERS = {
     "draft4": "draft4",
@@ -114,7 +114,7 @@ def _is_python_regex(value: str) -> bool:
     """jsonschema's `regex` format: a pattern Python's `re` compiles."""
     try:
         with warnings.catch_warnings():
-            # `re` warns that `[[` may one day start a nested set; today it compiles.
+            # `re` warns that `[[` may one day start a nested set, but today it compiles.
             warnings.simplefilter("ignore", FutureWarning)
             re.compile(value)
     except (re.error, RecursionError, OverflowError):

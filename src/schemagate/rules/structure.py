@@ -194,7 +194,7 @@ def _dependency_members(dependencies: list[Any]) -> list[str]:
     return members
 
 
-# `propertyNames` counts from draft 6 and `if`/`then`/`else` from draft 7; shapes leave
+# `propertyNames` counts from draft 6 and `if`/`then`/`else` from draft 7. Shapes leave
 # them out under earlier drafts, so a document moving across that line changes them.
 CONDITIONAL_KEYWORDS = ("if", "then", "else")
 # Member names tried against a changed `propertyNames`: short, long, cased, digits,
@@ -345,16 +345,18 @@ def _branch_values_of(side: Side, shape: Shape, other_side: Side, other: Shape) 
     yield from PLAIN_VALUES
 
 
-def _past_bounds(rule: dict[str, Any]) -> Iterator[Any]:
-    """Yield strings and numbers at and just past a schema's length and number bounds."""
-    for keyword in ("minLength", "maxLength"):
-        length = _length_bound(rule.get(keyword))
-        if length is not None:
-            yield from ("x" * n for n in (length - 1, length, length + 1) if n >= 0)
+def _past_bounds(rule: dict[str, Any]) -> list[Any]:
+    """Return numbers and strings at and just past a schema's number and length bounds."""
+    values: list[Any] = []
     for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = rule.get(keyword)
         if isinstance(bound, int | float) and not isinstance(bound, bool):
-            yield from (bound - 1, bound, bound + 1)
+            values += [bound - 1, bound, bound + 1]
+    for keyword in ("minLength", "maxLength"):
+        length = _length_bound(rule.get(keyword))
+        if length is not None:
+            values += ["x" * n for n in (length - 1, length, length + 1) if n >= 0]
+    return values
 
 
 def _conditioned(side: Side, shape: Shape, other: Shape) -> Iterator[dict[str, Any]]:
@@ -467,14 +469,7 @@ def _branch_values(*shapes: Shape) -> dict[str, list[Any]]:
     for shape in shapes:
         for name, rule in _branch_members(shape, ("then", "else")):
             values = found.setdefault(name, [])
-            for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-                bound = rule.get(keyword)
-                if isinstance(bound, int | float) and not isinstance(bound, bool):
-                    values += [bound - 1, bound, bound + 1]
-            for keyword in ("minLength", "maxLength"):
-                length = _length_bound(rule.get(keyword))
-                if length is not None:
-                    values += ["x" * n for n in (length - 1, length, length + 1) if n >= 0]
+            values += _past_bounds(rule)
             if "const" in rule:
                 values.append(rule["const"])
             if isinstance(rule.get("enum"), list):
@@ -510,8 +505,8 @@ def check_pattern_properties(
         f"patternProperties changed for {', '.join(repr(p) for p in patterns)}",
         old.where("patternProperties"),
         new.where("patternProperties"),
-        # Under the tolerant policy both sides must know such a member: a producer
-        # sends only declared members, and a reader ignores undeclared ones.
+        # Under the tolerant policy both sides must declare such a member, because a
+        # producer sends only declared members and a reader ignores undeclared ones.
         suspects=BOTH
         if _may_send_matching(old_side, old, patterns)
         and _may_send_matching(new_side, new, patterns)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from schemagate.cli import main
+from schemagate.errors import DocumentError
+from schemagate.load.source import MAX_DEPTH, parse_text
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,6 +159,18 @@ def test_yaml_date_named_as_written(tmp_path: Path, capsys: pytest.CaptureFixtur
     path.write_text("type: string\ndefault: 2024-01-01\n")
     code, _, err = run(["diff", str(VALID), str(path)], capsys)
     assert_one_line_error(code, err, path, "value 2024-01-01 of YAML type date")
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_nesting_limit_holds_at_its_boundary(opening: str) -> None:
+    # Text with too few brackets to nest past the limit is not walked. The first depth
+    # past it is rejected with as few brackets as such text can have.
+    closing = "]" if opening == "[" else "}"
+    inner = "[]" if opening == "[" else "{}"
+    deepest = opening * MAX_DEPTH + inner + closing * MAX_DEPTH
+    parse_text(deepest, "deepest.json")
+    with pytest.raises(DocumentError, match="nesting deeper than"):
+        parse_text(opening + deepest + closing, "deeper.json")
 
 
 def generated_bombs(tmp_path: Path) -> Iterator[tuple[Path, str]]:

@@ -1,16 +1,40 @@
-"""jsonschema-rs as a fast first check whose "valid" is trusted and whose "invalid" is not.
+"""jsonschema-rs, a compiled validator, where its verdict is known to be jsonschema's.
 
-jsonschema-rs is a compiled validator, hundreds of times faster than jsonschema on a
-metaschema. The checks that use it accept what it accepts. Whatever it rejects, or
-cannot read, is checked again with jsonschema: its verdict is final, and the message
-describes its error. A format or pattern it reads more strictly than jsonschema then
-costs time, never a verdict. Its import (about 15 ms) replaces jsonschema's on the
-start-up of a run that finds everything valid.
+jsonschema-rs is hundreds of times faster than jsonschema on a metaschema. It is used
+two ways:
+
+- as a first check whose "valid" is trusted and whose "invalid" is not (metaschemas and
+  settings): whatever it rejects, or cannot read, is checked again with jsonschema,
+  whose verdict is final and whose message describes the error;
+- as the validator of witnesses, for documents and instances where both read every
+  keyword alike (`schemagate.diff.proof` checks the keywords, `plain_numbers` the
+  numbers). Formats are checked by jsonschema's own format checker, called from
+  jsonschema-rs.
+
+Its import (about 15 ms) replaces jsonschema's on the start-up of a run that finds
+everything valid.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Iterable
 from typing import Any
+
+# Past 2**53 a JSON number has no exact double. jsonschema-rs compared such numbers as
+# exactly as Python in every case tried, but no test covers the arithmetic of every
+# keyword, so values past it are left to jsonschema.
+EXACT_NUMBER_LIMIT = 2**53
+
+# The jsonschema-rs validator class of each draft, by dialect name. OpenAPI 3.0 is
+# validated as draft 4, after `nullable` became a "null" type.
+_DRAFT_CLASSES = {
+    "draft4": "Draft4Validator",
+    "openapi-3.0": "Draft4Validator",
+    "draft6": "Draft6Validator",
+    "draft7": "Draft7Validator",
+}
 
 
 def build(schema: Any, formats: dict[str, Any] | None = None) -> Any:
@@ -33,3 +57,65 @@ def accepts(validator: Any, instance: Any) -> bool:
         return bool(validator.is_valid(instance))
     except Exception:
         return False
+
+
+def witness_validator(schema: Any, dialect: str, format_names: Iterable[str]) -> Any:
+    """Return a jsonschema-rs validator of `schema` under `dialect`, or None where none
+    can be built: a dialect without a class here, jsonschema-rs missing, or a schema it
+    cannot read. References are never fetched.
+
+    The caller makes sure the schema uses only keywords both validators read alike.
+    Each format in `format_names` is checked by jsonschema's format checker, which
+    also accepts any value of a format it does not know, as jsonschema does.
+    """
+    class_name = _DRAFT_CLASSES.get(dialect)
+    if class_name is None:
+        return None
+    try:
+        import jsonschema_rs
+
+        cls = getattr(jsonschema_rs, class_name)
+        formats = {name: functools.partial(_conforms, name) for name in format_names}
+        return cls(schema, validate_formats=True, formats=formats, retriever=_reject_fetch)
+    except Exception:
+        return None
+
+
+def has_witness_class(dialect: str) -> bool:
+    """Tell whether `witness_validator` can build a validator under `dialect`."""
+    return dialect in _DRAFT_CLASSES
+
+
+def plain_numbers(value: Any) -> bool:
+    """Tell whether every number in a JSON value is exact as a double and finite."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int):
+            if not isinstance(item, bool) and abs(item) > EXACT_NUMBER_LIMIT:
+                return False
+        elif isinstance(item, float) and not (
+            math.isfinite(item) and abs(item) <= EXACT_NUMBER_LIMIT
+        ):
+            return False
+    return True
+
+
+@functools.cache
+def format_checker() -> Any:
+    """jsonschema's checker of every format it checks, under every draft."""
+    import jsonschema
+
+    return jsonschema.FormatChecker()
+
+
+def _conforms(name: str, value: Any) -> bool:
+    return bool(format_checker().conforms(value, name))
+
+
+def _reject_fetch(uri: str) -> Any:
+    raise LookupError(f"not fetched: {uri}")

@@ -4,6 +4,11 @@ Under the tolerant policy a reader ignores properties its schema does not declar
 the reader's view drops `additionalProperties: false` (and `unevaluatedProperties:
 false`). OpenAPI 3.0 documents are validated as draft 4 with `nullable: true` turned
 into a `"null"` type, which is how OpenAPI 3.0 defines it.
+
+Whole events are validated with jsonschema-rs where the document uses only keywords
+it reads as jsonschema does (drafts 4 to 7 and OpenAPI 3.0, without patterns and a few
+other keywords), and with jsonschema otherwise. A test compares both on every event
+the rule cases validate.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from schemagate import compiled
 from schemagate.diff.patterns import PatternTimedOut, bounded
 from schemagate.load.document import Dialect, Kind
 from schemagate.modes import Direction, Policy
-from schemagate.resolve.keywords import unescape, walk_nodes
+from schemagate.resolve.keywords import child_nodes, unescape, walk_nodes
 from schemagate.resolve.refs import METASCHEMA_ROOT, Resolver
 
 _SCHEMA_URIS = {
@@ -28,6 +34,84 @@ _SCHEMA_URIS = {
     Dialect.DRAFT2020: "https://json-schema.org/draft/2020-12/schema",
 }
 
+# The keywords jsonschema-rs asserts as jsonschema does, with numbers exact as doubles,
+# under the drafts it validates witnesses for. Left out: `pattern` and
+# `patternProperties` (ECMA-262 regular expressions against Python's `re`) and
+# `multipleOf` (another rounding of fractions).
+_DRAFT4_ALIKE = frozenset(
+    {
+        "$ref",
+        "additionalItems",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "definitions",
+        "dependencies",
+        "enum",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "format",
+        "items",
+        "maxItems",
+        "maxLength",
+        "maxProperties",
+        "maximum",
+        "minItems",
+        "minLength",
+        "minProperties",
+        "minimum",
+        "not",
+        "oneOf",
+        "properties",
+        "required",
+        "type",
+        "uniqueItems",
+    }
+)
+_DRAFT6_ALIKE = _DRAFT4_ALIKE | {"const", "contains", "propertyNames"}
+_READ_ALIKE = {
+    Dialect.DRAFT4: _DRAFT4_ALIKE,
+    Dialect.OPENAPI30: _DRAFT4_ALIKE,
+    Dialect.DRAFT6: _DRAFT6_ALIKE,
+    Dialect.DRAFT7: _DRAFT6_ALIKE | {"if", "then", "else"},
+}
+# Every keyword some draft reads. Outside the sets above, each is one jsonschema-rs may
+# read otherwise (`contentMediaType` is asserted in draft 7), or one that changes how
+# references resolve (an `$id` below the root).
+_KEYWORDS = _READ_ALIKE[Dialect.DRAFT7] | {
+    "$anchor",
+    "$defs",
+    "$dynamicAnchor",
+    "$dynamicRef",
+    "$id",
+    "$recursiveAnchor",
+    "$recursiveRef",
+    "$schema",
+    "$vocabulary",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+    "dependentRequired",
+    "dependentSchemas",
+    "id",
+    "maxContains",
+    "minContains",
+    "multipleOf",
+    "pattern",
+    "patternProperties",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+}
+# Per dialect, the keywords that keep jsonschema-rs from validating witnesses. `$defs`
+# only holds schemas, which count where a reference reaches them.
+_OTHER_KEYWORDS = {
+    dialect: frozenset(_KEYWORDS - alike - {"$defs"}) for dialect, alike in _READ_ALIKE.items()
+}
+# Keywords that only the root may hold: below it, an id would change where references
+# resolve.
+_ROOT_ONLY = frozenset({"$schema", "$id", "id"})
+
 
 class DocumentValidator:
     """Validate instances against a document's root, or any pointer in it, in one view."""
@@ -37,6 +121,15 @@ class DocumentValidator:
         self.policy = policy
         self._local: dict[tuple[str, bool], Any] = {}
         self._root_results: dict[str, bool] = {}
+
+    @functools.cached_property
+    def _root_schema(self) -> dict[str, Any]:
+        """The schema whole events are validated against: the view, from its root."""
+        root_pointer = self.resolver.document.root_pointer
+        schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
+        if self.resolver.document.kind is Kind.OPENAPI3:
+            schema = {key: value for key, value in schema.items() if key != "$schema"}
+        return schema
 
     # The view and the validator are built on first use: importing jsonschema costs
     # about 150 ms, and a diff that finds nothing to prove never needs them.
@@ -51,17 +144,23 @@ class DocumentValidator:
 
         uri = _SCHEMA_URIS[self.resolver.document.dialect]
         cls = bounded(jsonschema.validators.validator_for({"$schema": uri}))
-        root_pointer = self.resolver.document.root_pointer
-        schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
-        if self.resolver.document.kind is Kind.OPENAPI3:
-            schema = {key: value for key, value in schema.items() if key != "$schema"}
         # Every format jsonschema can check, under every draft: generated bindings
         # enforce `date` or `uuid` in a draft 4 or OpenAPI 3.0 document too.
-        return cls(schema, format_checker=jsonschema.FormatChecker())
+        return cls(self._root_schema, format_checker=compiled.format_checker())
+
+    @functools.cached_property
+    def _compiled(self) -> Any:
+        """jsonschema-rs's validator of whole events, where it reads every keyword of
+        the view as jsonschema does; otherwise None."""
+        dialect = self.resolver.document.dialect
+        if not compiled.has_witness_class(dialect) or not _read_alike(self.resolver, self.view):
+            return None
+        formats = self.resolver.keywords.formats
+        return compiled.witness_validator(self._root_schema, dialect, formats)
 
     @property
     def format_checker(self) -> Any:
-        return self._root.format_checker
+        return compiled.format_checker()
 
     def is_valid(
         self, instance: Any, pointer: str | None = None, *, without_unions: bool = False
@@ -78,7 +177,7 @@ class DocumentValidator:
             key = repr(instance)
             found = self._root_results.get(key)
             if found is None:
-                found = self._root_results[key] = bool(self._root.is_valid(instance))
+                found = self._root_results[key] = self._root_accepts(instance)
             return found
         validator = self._local.get((pointer, without_unions))
         if validator is None:
@@ -88,6 +187,17 @@ class DocumentValidator:
             validator = self._root.evolve(schema=schema, _resolver=self._scope(pointer))
             self._local[(pointer, without_unions)] = validator
         return bool(validator.is_valid(instance))
+
+    def _root_accepts(self, instance: Any) -> bool:
+        fast = self._compiled
+        if fast is not None and compiled.plain_numbers(instance):
+            try:
+                return bool(fast.is_valid(instance))
+            except Exception:
+                # Such as a string with a lone surrogate, which jsonschema-rs cannot
+                # read: jsonschema decides.
+                pass
+        return bool(self._root.is_valid(instance))
 
     def _scope(self, pointer: str) -> Any:
         """Return jsonschema's reference resolver in the base URI scope of `pointer`.
@@ -138,6 +248,43 @@ def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
     for schema in _document_schemas(view, openapi):
         _edit(schema, policy, openapi)
     return view
+
+
+def _read_alike(resolver: Resolver, view: dict[str, Any]) -> bool:
+    """Tell whether jsonschema-rs reads the view of `resolver`'s document as jsonschema
+    does: only keywords of the dialect's shared set, references that are JSON pointers
+    to schemas in the document, no id below the root, and numbers exact as doubles.
+
+    The view holds the document's keywords or fewer, and the same references.
+    """
+    keywords = resolver.keywords
+    if keywords.nested_ids or METASCHEMA_ROOT in resolver.data:
+        return False
+    if keywords.names & _OTHER_KEYWORDS[resolver.document.dialect] - _ROOT_ONLY:
+        return False
+    for _, ref in resolver.references:
+        target = _pointed(resolver.document.data, ref)
+        if target is None or isinstance(target, dict) and id(target) not in keywords.walked:
+            return False
+    return compiled.plain_numbers(view)
+
+
+def _pointed(root: dict[str, Any], ref: Any) -> Any:
+    """Return the schema a `$ref` of the form "#/a/b" points to in `root`, or None for
+    any other reference, including one with a percent sign, which one validator may
+    unescape and the other not."""
+    if not isinstance(ref, str) or "%" in ref or not (ref == "#" or ref.startswith("#/")):
+        return None
+    node: Any = root
+    for raw in ref[2:].split("/") if ref != "#" else ():
+        token = unescape(raw)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
 
 
 def _document_schemas(data: dict[str, Any], openapi: bool) -> Iterator[dict[str, Any]]:

@@ -54,7 +54,10 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
         except RecursionError:
             raise DocumentError(source, _TOO_DEEP) from None
         else:
-            _check_depth(data, source)
+            # Each level opens a bracket, so text with fewer brackets (counted in strings
+            # too) cannot nest too deep, and the walk is skipped.
+            if text.count("{") + text.count("[") > MAX_DEPTH:
+                _check_depth(data, source)
             return data
     return _parse_yaml(text, source)
 

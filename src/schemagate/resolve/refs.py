@@ -52,9 +52,10 @@ class Resolver:
             nodes = _walk_document(document.kind, document.data)
         else:
             nodes = _walk_unplaced(document.kind, document.data)
-        index = _index(nodes, document.dialect)
+        index = _index(nodes, document.dialect, document.data)
         self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
         self._refs = index.refs
+        self.keywords = index.keywords
         # Whether the document has schemas a reader's view edits; None when mounted
         # metaschemas are part of the data, which the index did not walk.
         self.view_edits: tuple[bool, bool] | None = (
@@ -68,6 +69,11 @@ class Resolver:
         self._scope_index: tuple[dict[str, str], dict[str, str]] | None = (
             None if index.absolute_ids or METASCHEMA_ROOT in self.data else ({}, {})
         )
+
+    @property
+    def references(self) -> list[tuple[str, Any]]:
+        """Every reference of the document, with the pointer of the schema holding it."""
+        return self._refs
 
     @functools.cached_property
     def _ref_ancestors(self) -> frozenset[str]:
@@ -312,21 +318,41 @@ class _Index(NamedTuple):
     absolute_ids: bool
     closed: bool
     nullable: bool
+    keywords: Keywords
 
 
-def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> _Index:
+class Keywords(NamedTuple):
+    """What the schemas of a document hold, as far as a validator's choice depends on it."""
+
+    # Every key of every schema.
+    names: frozenset[str]
+    # Every `format` value.
+    formats: frozenset[str]
+    # True where a schema below the root contains `$schema`, `$id` or `id`.
+    nested_ids: bool
+    # The `id()` of every schema walked, to tell whether a reference leads outside them.
+    walked: frozenset[int]
+
+
+def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect, root: Any) -> _Index:
     """Collect every `$ref` with its pointer, and what else later passes look for.
 
     Those are whether any schema has an absolute id, is closed to undeclared members
-    (`additionalProperties` or `unevaluatedProperties` false), or is `nullable`.
+    (`additionalProperties` or `unevaluatedProperties` false), or is `nullable`, and the
+    document's `Keywords`.
     """
     refs = []
-    absolute_ids = closed = nullable = False
+    absolute_ids = closed = nullable = nested_ids = False
     keys = dialect.reference_keywords
     id_key = dialect.id_keyword
+    names: set[str] = set()
+    formats: set[str] = set()
+    walked: set[int] = set()
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
+        walked.add(id(schema))
+        names.update(schema)
         refs += [(where, schema[key]) for key in keys if key in schema]
         value = schema.get(id_key)
         if isinstance(value, str) and "://" in value:
@@ -337,7 +363,12 @@ def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> _Index:
             closed = True
         if schema.get("nullable") is True:
             nullable = True
-    return _Index(refs, absolute_ids, closed, nullable)
+        if isinstance(schema.get("format"), str):
+            formats.add(schema["format"])
+        if schema is not root and ("$schema" in schema or "$id" in schema or "id" in schema):
+            nested_ids = True
+    found = Keywords(frozenset(names), frozenset(formats), nested_ids, frozenset(walked))
+    return _Index(refs, absolute_ids, closed, nullable, found)
 
 
 def _with_synthetic_root(document: SchemaDocument, mounted: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,170 @@
+"""Witnesses are validated by jsonschema-rs only where its verdict is jsonschema's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from schemagate.diff import proof
+from schemagate.diff.engine import diff_documents
+from schemagate.diff.proof import DocumentValidator
+from schemagate.load import load_text
+from schemagate.modes import Mode, Policy
+from schemagate.resolve.refs import Resolver
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+
+def validator(schema: dict[str, Any], policy: Policy = Policy.STRICT) -> DocumentValidator:
+    document = load_text(json.dumps(schema), "schema.json")
+    return DocumentValidator(Resolver(document), policy)
+
+
+def event(**members: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": members, "$schema": DRAFT7}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        event(a={"type": "string", "format": "date-time"}, b={"enum": [1, "x", None]}),
+        {
+            **event(a={"$ref": "#/definitions/A"}),
+            "definitions": {"A": {"type": "integer", "maximum": 9}},
+            "$id": "https://example.com/event.json",
+        },
+        {
+            **event(a={"$ref": "#/$defs/A"}),
+            "$defs": {"A": {"if": {"type": "string"}, "then": {"minLength": 2}}},
+        },
+        {
+            "$schema": "http://json-schema.org/draft-04/schema#",
+            "properties": {"a": {"minimum": 0, "exclusiveMinimum": True}},
+            "dependencies": {"a": ["b"]},
+        },
+    ],
+    ids=["formats-and-enum", "root-id-and-definitions", "defs-and-conditional", "draft4"],
+)
+def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> None:
+    assert validator(schema)._compiled is not None
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        event(a={"type": "string", "pattern": "^a.$"}),
+        event(a={"type": "object", "patternProperties": {"^x": {"type": "string"}}}),
+        event(a={"type": "number", "multipleOf": 0.1}),
+        event(a={"type": "string", "contentMediaType": "application/json"}),
+        event(a={"type": "integer", "maximum": 2**60}),
+        event(a={"enum": [2**60]}),
+        event(a={"$id": "https://example.com/a.json", "type": "string"}),
+        event(a={"$ref": "https://example.com/a.json"}),
+        event(a={"$ref": "#/definitions/a%20b"}),
+        {**event(a={"$ref": "#/x-shared/A"}), "x-shared": {"A": {"pattern": "^a"}}},
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "properties": {"a": {"type": "string"}},
+        },
+    ],
+    ids=[
+        "pattern",
+        "pattern-properties",
+        "multiple-of",
+        "content-media-type",
+        "number-past-doubles",
+        "enum-past-doubles",
+        "nested-id",
+        "remote-reference",
+        "percent-in-pointer",
+        "reference-outside-schemas",
+        "draft-2020-12",
+    ],
+)
+def test_documents_read_otherwise_take_jsonschema(schema: dict[str, Any]) -> None:
+    assert validator(schema)._compiled is None
+
+
+def test_openapi_documents_take_the_compiled_validator() -> None:
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "Order", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "AWSEvent": {
+                    "type": "object",
+                    "properties": {"detail": {"$ref": "#/components/schemas/Order"}},
+                },
+                "Order": {"type": "object", "properties": {"note": {"nullable": True}}},
+            }
+        },
+    }
+    checked = validator(document)
+    assert checked._compiled is not None
+    assert checked.is_valid({"detail": {"note": None}})
+    assert not checked.is_valid({"detail": []})
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-12-05T10:30:00Z", "not a time", "a b c", "x@", "2026-13-45", "::1", "1.2.3"],
+)
+@pytest.mark.parametrize("name", ["date-time", "date", "hostname", "uri", "email", "ipv6"])
+def test_formats_are_checked_as_jsonschema_checks_them(name: str, value: str) -> None:
+    # jsonschema checks some formats only with optional packages installed, and
+    # accepts any value of a format it does not check; jsonschema-rs checks more.
+    checked = validator(event(a={"type": "string", "format": name}))
+    assert checked._compiled is not None
+    expected = jsonschema.FormatChecker().conforms(value, name)
+    assert checked.is_valid({"a": value}) is expected
+
+
+@pytest.mark.parametrize(
+    ("schema", "instance"),
+    [
+        (event(a={"type": "string"}), {"a": "\ud800"}),
+        (event(a={"type": "integer", "maximum": 3}), {"a": 2**64 + 1}),
+        (event(a={"type": "integer", "minimum": 3}), {"a": 2**64 + 1}),
+        (event(a={"type": "number", "maximum": 2**53}), {"a": float(2**53 + 2)}),
+    ],
+    ids=["lone-surrogate", "int-past-64-bits", "int-past-64-bits-valid", "float-past-doubles"],
+)
+def test_inexact_values_left_to_jsonschema(
+    schema: dict[str, Any], instance: Any
+) -> None:
+    checked = validator(schema)
+    assert checked._compiled is not None
+    expected = jsonschema.Draft7Validator(schema).is_valid(instance)
+    assert checked.is_valid(instance) is expected
+
+
+def test_both_validators_agree_on_every_rule_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every whole event the engine validates in the rule cases, in both directions and
+    # under both policies, gets the same verdict from both validators.
+    verdicts: list[tuple[bool, bool]] = []
+    compiled_accepts = DocumentValidator._root_accepts
+
+    def both(self: DocumentValidator, instance: Any) -> bool:
+        expected = bool(self._root.is_valid(instance))
+        if self._compiled is not None:
+            verdicts.append((compiled_accepts(self, instance), expected))
+        return expected
+
+    monkeypatch.setattr(proof.DocumentValidator, "_root_accepts", both)
+    cases = Path(__file__).resolve().parent / "cases"
+    folders = [d for d in sorted(cases.glob("*/*")) if (d / "old.json").is_file()]
+    assert len(folders) > 100
+    for folder in folders:
+        old = load_text((folder / "old.json").read_text("utf-8"), "old.json")
+        new = load_text((folder / "new.json").read_text("utf-8"), "new.json")
+        for policy in Policy:
+            diff_documents(old, new, Mode.FULL, policy)
+    assert len(verdicts) > 500
+    assert [pair for pair in verdicts if pair[0] != pair[1]] == []
+    # Both verdicts occur, so the comparison is not of one constant result.
+    assert {expected for _, expected in verdicts} == {True, False}

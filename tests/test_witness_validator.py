@@ -46,8 +46,19 @@ def event(**members: Any) -> dict[str, Any]:
             "properties": {"a": {"minimum": 0, "exclusiveMinimum": True}},
             "dependencies": {"a": ["b"]},
         },
+        {
+            **event(a={"$ref": "#/items/1"}, b={"$ref": "#/dependencies/a/properties/c"}),
+            "items": [{"type": "string"}, {"type": "integer"}],
+            "dependencies": {"a": {"properties": {"c": {"type": "integer"}}}},
+        },
     ],
-    ids=["formats-and-enum", "root-id-and-definitions", "defs-and-conditional", "draft4"],
+    ids=[
+        "formats-and-enum",
+        "root-id-and-definitions",
+        "defs-and-conditional",
+        "draft4",
+        "references-into-tuple-and-dependencies",
+    ],
 )
 def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> None:
     assert validator(schema)._compiled is not None
@@ -66,6 +77,7 @@ def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> 
         event(a={"$ref": "https://example.com/a.json"}),
         event(a={"$ref": "#/definitions/a%20b"}),
         {**event(a={"$ref": "#/x-shared/A"}), "x-shared": {"A": {"pattern": "^a"}}},
+        event(a={"enum": [{"type": "string"}]}, b={"$ref": "#/properties/a/enum/0"}),
         {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "properties": {"a": {"type": "string"}},
@@ -82,6 +94,7 @@ def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> 
         "remote-reference",
         "percent-in-pointer",
         "reference-outside-schemas",
+        "reference-into-enum",
         "draft-2020-12",
     ],
 )

@@ -7,8 +7,7 @@ two ways:
   settings): whatever it rejects, or cannot read, is checked again with jsonschema,
   whose verdict is final and whose message describes the error;
 - as the validator of witnesses, for documents and instances where both read every
-  keyword alike (`schemagate.diff.proof` checks the keywords, `plain_numbers` the
-  numbers). Formats are checked by jsonschema's own format checker, called from
+  keyword alike (`schemagate.diff.proof` checks that). Formats are checked by jsonschema's own format checker, called from
   jsonschema-rs.
 
 Its import (about 15 ms) replaces jsonschema's on the start-up of a run that finds
@@ -18,14 +17,8 @@ everything valid.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable
 from typing import Any
-
-# Past 2**53 a JSON number has no exact double. jsonschema-rs compared such numbers as
-# exactly as Python in every case tried, but no test covers the arithmetic of every
-# keyword, so values past it are left to jsonschema.
-EXACT_NUMBER_LIMIT = 2**53
 
 # The jsonschema-rs validator class of each draft, by dialect name. OpenAPI 3.0 is
 # validated as draft 4, after `nullable` became a "null" type.
@@ -84,25 +77,6 @@ def witness_validator(schema: Any, dialect: str, format_names: Iterable[str]) ->
 def has_witness_class(dialect: str) -> bool:
     """Tell whether `witness_validator` can build a validator under `dialect`."""
     return dialect in _DRAFT_CLASSES
-
-
-def plain_numbers(value: Any) -> bool:
-    """Tell whether every number in a JSON value is exact as a double and finite."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, int):
-            if not isinstance(item, bool) and abs(item) > EXACT_NUMBER_LIMIT:
-                return False
-        elif isinstance(item, float) and not (
-            math.isfinite(item) and abs(item) <= EXACT_NUMBER_LIMIT
-        ):
-            return False
-    return True
 
 
 @functools.cache

@@ -20,10 +20,11 @@ from typing import Any
 
 from schemagate import compiled
 from schemagate.diff.patterns import PatternTimedOut, bounded
-from schemagate.load.document import Dialect, Kind
+from schemagate.load.document import Dialect, Kind, SchemaDocument
+from schemagate.load.source import plain_numbers
 from schemagate.modes import Direction, Policy
-from schemagate.resolve.keywords import child_nodes, unescape, walk_nodes
-from schemagate.resolve.refs import METASCHEMA_ROOT, Resolver
+from schemagate.resolve.keywords import LIST, MAP, SINGLE, unescape, walk_nodes
+from schemagate.resolve.refs import METASCHEMA_ROOT, Resolver, keywords_of
 
 _SCHEMA_URIS = {
     Dialect.DRAFT4: "http://json-schema.org/draft-04/schema#",
@@ -153,9 +154,11 @@ class DocumentValidator:
         """jsonschema-rs's validator of whole events, where it reads every keyword of
         the view as jsonschema does; otherwise None."""
         dialect = self.resolver.document.dialect
-        if not compiled.has_witness_class(dialect) or not _read_alike(self.resolver, self.view):
+        if not compiled.has_witness_class(dialect):
             return None
-        formats = self.resolver.keywords.formats
+        formats = _alike_formats(self.resolver, self.view)
+        if formats is None:
+            return None
         return compiled.witness_validator(self._root_schema, dialect, formats)
 
     @property
@@ -190,7 +193,7 @@ class DocumentValidator:
 
     def _root_accepts(self, instance: Any) -> bool:
         fast = self._compiled
-        if fast is not None and compiled.plain_numbers(instance):
+        if fast is not None and plain_numbers(instance):
             try:
                 return bool(fast.is_valid(instance))
             except Exception:
@@ -250,41 +253,67 @@ def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:
     return view
 
 
-def _read_alike(resolver: Resolver, view: dict[str, Any]) -> bool:
-    """Tell whether jsonschema-rs reads the view of `resolver`'s document as jsonschema
-    does: only keywords of the dialect's shared set, references that are JSON pointers
-    to schemas in the document, no id below the root, and numbers exact as doubles.
+def _alike_formats(resolver: Resolver, view: dict[str, Any]) -> frozenset[str] | None:
+    """Return the formats of `resolver`'s document where jsonschema-rs reads its view as
+    jsonschema does, or None where it may not.
 
-    The view holds the document's keywords or fewer, and the same references.
+    It does where the document uses only keywords of the dialect's shared set,
+    references that are JSON pointers to schema positions in it, no id below the root,
+    and numbers exact as doubles. The view holds the document's keywords or fewer, and
+    the same references.
     """
-    keywords = resolver.keywords
+    document = resolver.document
+    others = _OTHER_KEYWORDS[document.dialect]
+    keywords = keywords_of(document, others)
     if keywords.nested_ids or METASCHEMA_ROOT in resolver.data:
-        return False
-    if keywords.names & _OTHER_KEYWORDS[resolver.document.dialect] - _ROOT_ONLY:
-        return False
-    for _, ref in resolver.references:
-        target = _pointed(resolver.document.data, ref)
-        if target is None or isinstance(target, dict) and id(target) not in keywords.walked:
-            return False
-    return compiled.plain_numbers(view)
-
-
-def _pointed(root: dict[str, Any], ref: Any) -> Any:
-    """Return the schema a `$ref` of the form "#/a/b" points to in `root`, or None for
-    any other reference, including one with a percent sign, which one validator may
-    unescape and the other not."""
-    if not isinstance(ref, str) or "%" in ref or not (ref == "#" or ref.startswith("#/")):
         return None
-    node: Any = root
-    for raw in ref[2:].split("/") if ref != "#" else ():
-        token = unescape(raw)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
+    if keywords.names & others - _ROOT_ONLY:
+        return None
+    if not all(_schema_position(document, ref) for _, ref in resolver.references):
+        return None
+    exact = document.exact_numbers
+    if not (plain_numbers(view) if exact is None else exact):
+        return None
+    return keywords.formats
+
+
+def _schema_position(document: SchemaDocument, ref: Any) -> bool:
+    """Tell whether a `$ref` is a JSON pointer ("#/a/b") to a schema position of the
+    document: one reached from a top-level schema through keywords that contain schemas.
+
+    A pointer with a percent sign is not one, as one validator may unescape it and the
+    other not.
+    """
+    if not isinstance(ref, str) or "%" in ref or not (ref == "#" or ref.startswith("#/")):
+        return False
+    tokens = [unescape(raw) for raw in ref[2:].split("/")] if ref != "#" else []
+    node: Any = document.data
+    if document.kind is Kind.OPENAPI3:
+        if len(tokens) < 3 or tokens[:2] != ["components", "schemas"]:
+            return False
+        node = node["components"]["schemas"].get(tokens[2])
+        tokens = tokens[3:]
+    tokens.reverse()
+    while tokens:
+        if not isinstance(node, dict):
+            return False
+        key = tokens.pop()
+        value = node.get(key)
+        if key in SINGLE or key == "items" and isinstance(value, dict | bool):
+            node = value
+        elif key in LIST or key == "items" or key in MAP or key == "dependencies":
+            if not tokens:
+                return False
+            token = tokens.pop()
+            if isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                node = value[int(token)]
+            elif isinstance(value, dict) and key != "items" and key not in LIST:
+                node = value.get(token)
+            else:
+                return False
         else:
-            return None
-    return node
+            return False
+    return isinstance(node, dict | bool)
 
 
 def _document_schemas(data: dict[str, Any], openapi: bool) -> Iterator[dict[str, Any]]:

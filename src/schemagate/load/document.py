@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from schemagate.errors import DocumentError
-from schemagate.load.source import decode, parse_text
+from schemagate.load.source import decode, parse_source
 from schemagate.load.validity import check_metaschema
 
 
@@ -207,6 +207,11 @@ class SchemaDocument:
     root_pointer: str
     text: str = field(repr=False, default="")
     path: Path | None = None
+    # True where `text` is JSON, so that every key of `data` is spelled in it unless a
+    # `\u` escape spells it.
+    json_text: bool = False
+    # True where every number is exact as a double; None where that was not checked.
+    exact_numbers: bool | None = None
 
     @property
     def envelope(self) -> bool:
@@ -242,20 +247,24 @@ def load_text(
     """Parse and classify a schema document from text, such as a registry version's content."""
     if not text.strip():
         raise DocumentError(source, "document is empty")
-    data = parse_text(text, source, yaml_hint=yaml_hint, json_only=json_only)
+    parsed = parse_source(text, source, yaml_hint=yaml_hint, json_only=json_only)
+    data = parsed.data
     if not isinstance(data, dict):
         raise DocumentError(
             source,
             f"top level is {_json_type(data)}, expected an object (OpenAPI 3 or JSON Schema)",
         )
     if "openapi" in data:
-        document = _openapi_document(data, source, text, path)
+        root = _checked_openapi_root(data, source)
+        kind, dialect = Kind.OPENAPI3, Dialect.OPENAPI30
     elif _looks_like_json_schema(data):
         _check_root_type(data, source)
-        dialect = _json_schema_dialect(data, source)
-        document = SchemaDocument(source, data, Kind.JSONSCHEMA, dialect, "#", text, path)
+        kind, dialect, root = Kind.JSONSCHEMA, _json_schema_dialect(data, source), "#"
     else:
         raise _neither_format(data, source)
+    document = SchemaDocument(
+        source, data, kind, dialect, root, text, path, parsed.json, parsed.exact_numbers
+    )
     check_metaschema(source, text, document.dialect.value, _top_schemas(document))
     return document
 
@@ -276,9 +285,8 @@ def _neither_format(data: dict[str, Any], source: str) -> DocumentError:
     )
 
 
-def _openapi_document(
-    data: dict[str, Any], source: str, text: str, path: Path | None
-) -> SchemaDocument:
+def _checked_openapi_root(data: dict[str, Any], source: str) -> str:
+    """Return the root pointer of an OpenAPI document, or raise DocumentError."""
     version = data.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         raise DocumentError(source, f"unsupported openapi version {version!r}; expected 3.0.x")
@@ -292,8 +300,7 @@ def _openapi_document(
     for name, schema in components.items():
         if not isinstance(schema, dict | bool):
             raise DocumentError(source, f"component {name!r} is not a schema object")
-    root = _openapi_root(data, components)
-    return SchemaDocument(source, data, Kind.OPENAPI3, Dialect.OPENAPI30, root, text, path)
+    return _openapi_root(data, components)
 
 
 def _openapi_root(data: dict[str, Any], components: dict[str, Any]) -> str:

@@ -7,7 +7,8 @@ and YAML alias expansion is bounded, so a hostile document fails fast with a mes
 from __future__ import annotations
 
 import json
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 from schemagate.errors import DocumentError
 
@@ -23,6 +24,18 @@ MAX_NODES = 1_000_000
 # The EventBridge Schema Registry rejects content over 100,000 characters, so a larger
 # document could never be registered.
 MAX_CHARS = 100_000
+# Past 2**53 a JSON number has no exact double.
+EXACT_NUMBER_LIMIT = 2**53
+
+
+class Parsed(NamedTuple):
+    """Parsed text, and what the parser saw on the way."""
+
+    data: Any
+    # True where the text is JSON, so that every key is spelled in it (unless escaped).
+    json: bool
+    # True where every number is exact as a double.
+    exact_numbers: bool
 
 
 def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bool = False) -> Any:
@@ -30,6 +43,13 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
 
     With `json_only` (a `.json` file), text that is not JSON is a JSON error, not YAML.
     """
+    return parse_source(text, source, yaml_hint=yaml_hint, json_only=json_only).data
+
+
+def parse_source(
+    text: str, source: str, *, yaml_hint: bool = False, json_only: bool = False
+) -> Parsed:
+    """Parse text as `parse_text` does, and tell whether it was JSON and its numbers exact."""
     if len(text) > MAX_CHARS:
         raise DocumentError(
             source,
@@ -38,13 +58,14 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
         )
     stripped = text.lstrip()
     if not yaml_hint or stripped.startswith(("{", "[")):
+        inexact: list[str] = []
         try:
             data = json.loads(
                 text,
                 object_pairs_hook=_pairs_without_duplicates(source),
                 parse_constant=_reject_constant(source),
-                parse_float=_finite_float(source),
-                parse_int=_bounded_int(source),
+                parse_float=_finite_float(source, inexact),
+                parse_int=_bounded_int(source, inexact),
             )
         except json.JSONDecodeError as exc:
             if json_only or (not yaml_hint and stripped.startswith(("{", "["))):
@@ -58,8 +79,28 @@ def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bo
             # too) cannot nest too deep, and the walk is skipped.
             if text.count("{") + text.count("[") > MAX_DEPTH:
                 _check_depth(data, source)
-            return data
-    return _parse_yaml(text, source)
+            return Parsed(data, True, not inexact)
+    data = _parse_yaml(text, source)
+    return Parsed(data, False, plain_numbers(data))
+
+
+def plain_numbers(value: Any) -> bool:
+    """Tell whether every number in a JSON value is finite and exact as a double."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int):
+            if not isinstance(item, bool) and abs(item) > EXACT_NUMBER_LIMIT:
+                return False
+        elif isinstance(item, float) and not (
+            math.isfinite(item) and abs(item) <= EXACT_NUMBER_LIMIT
+        ):
+            return False
+    return True
 
 
 def _pairs_without_duplicates(source: str) -> Any:
@@ -84,11 +125,13 @@ def _reject_constant(source: str) -> Any:
     return reject
 
 
-def _finite_float(source: str) -> Any:
+def _finite_float(source: str, inexact: list[str]) -> Any:
     def parse(text: str) -> float:
         value = float(text)
         if value in (float("inf"), float("-inf")):
             raise DocumentError(source, f"number {text} is too large for a JSON number")
+        if abs(value) > EXACT_NUMBER_LIMIT:
+            inexact.append(text)
         return value
 
     return parse
@@ -98,7 +141,7 @@ def _finite_float(source: str) -> Any:
 MAX_DIGITS = 4300
 
 
-def _bounded_int(source: str) -> Any:
+def _bounded_int(source: str, inexact: list[str]) -> Any:
     def parse(text: str) -> int:
         digits = len(text.lstrip("-"))
         if digits > MAX_DIGITS:
@@ -107,7 +150,10 @@ def _bounded_int(source: str) -> Any:
                 f"number with {digits:,} digits is too long (at most {MAX_DIGITS:,} digits); "
                 "write a shorter number, or a string",
             )
-        return int(text)
+        value = int(text)
+        if digits > 15 and abs(value) > EXACT_NUMBER_LIMIT:
+            inexact.append(text)
+        return value
 
     return parse
 

@@ -5,6 +5,7 @@ the draft 4, 6 and 7 metaschemas, which jsonschema ships and which are mounted l
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin
@@ -49,13 +50,13 @@ class Resolver:
         # one, is walked without them.
         text = document.text
         if not text or "\\u" in text or any(key in text for key in REFERENCE_KEYWORDS):
-            nodes = _walk_document(document.kind, document.data)
+            index = _index(_walk_document(document.kind, document.data), document.dialect)
+        elif document.json_text:
+            index = _text_index(text, document.dialect)
         else:
-            nodes = _walk_unplaced(document.kind, document.data)
-        index = _index(nodes, document.dialect, document.data)
+            index = _index(_walk_unplaced(document.kind, document.data), document.dialect)
         self.data = _with_synthetic_root(document, _referenced_metaschemas(index.refs))
         self._refs = index.refs
-        self.keywords = index.keywords
         # Whether the document has schemas a reader's view edits; None when mounted
         # metaschemas are part of the data, which the index did not walk.
         self.view_edits: tuple[bool, bool] | None = (
@@ -318,41 +319,21 @@ class _Index(NamedTuple):
     absolute_ids: bool
     closed: bool
     nullable: bool
-    keywords: Keywords
 
 
-class Keywords(NamedTuple):
-    """What the schemas of a document hold, as far as a validator's choice depends on it."""
-
-    # Every key of every schema.
-    names: frozenset[str]
-    # Every `format` value.
-    formats: frozenset[str]
-    # True where a schema below the root contains `$schema`, `$id` or `id`.
-    nested_ids: bool
-    # The `id()` of every schema walked, to tell whether a reference leads outside them.
-    walked: frozenset[int]
-
-
-def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect, root: Any) -> _Index:
+def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> _Index:
     """Collect every `$ref` with its pointer, and what else later passes look for.
 
     Those are whether any schema has an absolute id, is closed to undeclared members
-    (`additionalProperties` or `unevaluatedProperties` false), or is `nullable`, and the
-    document's `Keywords`.
+    (`additionalProperties` or `unevaluatedProperties` false), or is `nullable`.
     """
     refs = []
-    absolute_ids = closed = nullable = nested_ids = False
+    absolute_ids = closed = nullable = False
     keys = dialect.reference_keywords
     id_key = dialect.id_keyword
-    names: set[str] = set()
-    formats: set[str] = set()
-    walked: set[int] = set()
     for where, schema in nodes:
         if not isinstance(schema, dict):
             continue
-        walked.add(id(schema))
-        names.update(schema)
         refs += [(where, schema[key]) for key in keys if key in schema]
         value = schema.get(id_key)
         if isinstance(value, str) and "://" in value:
@@ -363,12 +344,88 @@ def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect, root: Any) -> _In
             closed = True
         if schema.get("nullable") is True:
             nullable = True
-        if isinstance(schema.get("format"), str):
+    return _Index(refs, absolute_ids, closed, nullable)
+
+
+def _text_index(text: str, dialect: Dialect) -> _Index:
+    """Return the index of a document without references from its JSON text alone.
+
+    Each flag is set where the text spells what sets it anywhere, also inside a value,
+    which at worst costs a later pass some time.
+    """
+    absolute_ids = any("://" in value for value in _string_values(text, dialect.id_keyword))
+    # The plain searches come first, as they cost a fraction of a pattern's.
+    closed = any(f'"{key}"' in text for key in _CLOSING) and _CLOSED.search(text) is not None
+    nullable = '"nullable"' in text and _NULLABLE.search(text) is not None
+    return _Index([], absolute_ids, closed, nullable)
+
+
+_CLOSING = ("additionalProperties", "unevaluatedProperties")
+_CLOSED = re.compile(r'"(?:additionalProperties|unevaluatedProperties)"\s*:\s*false')
+_NULLABLE = re.compile(r'"nullable"\s*:\s*true')
+
+
+class Keywords(NamedTuple):
+    """What the schemas of a document contain, as far as a validator's choice depends on it."""
+
+    # Every key of every schema. From JSON text: the keys of `searched` that the text
+    # spells anywhere, also where they name a member or sit in a value.
+    names: frozenset[str]
+    # Every `format` value, and from JSON text perhaps a few other strings.
+    formats: frozenset[str]
+    # True where a schema below the root may contain `$schema`, `$id` or `id`.
+    nested_ids: bool
+
+
+_ID_KEYS = ("$schema", "$id", "id")
+
+
+def keywords_of(document: SchemaDocument, searched: frozenset[str]) -> Keywords:
+    """Return what the document's schemas contain.
+
+    JSON text without `\\u` escapes spells each key as written, so searching it for the
+    keys of `searched` is enough, and costs less than walking the schemas. Where the text
+    leaves a question open (an id string below the root, a format with an escape), the
+    schemas are walked.
+    """
+    text = document.text
+    if not document.json_text or "\\u" in text:
+        return _walked_keywords(document)
+    root = document.data
+    for key in _ID_KEYS:
+        # A member named `id` has an object, not a string: only strings can be ids.
+        own = isinstance(root.get(key), str)
+        if len(_string_values(text, key)) > own:
+            return _walked_keywords(document)
+    formats = frozenset(_string_values(text, "format"))
+    if any("\\" in value for value in formats):
+        return _walked_keywords(document)
+    names = frozenset(key for key in searched if f'"{key}"' in text)
+    return Keywords(names, formats, False)
+
+
+def _string_values(text: str, key: str) -> list[str]:
+    """Return every string that follows `"key":` in JSON text, up to its first quote."""
+    return _string_value_pattern(key).findall(text)
+
+
+@functools.cache
+def _string_value_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(f'"{re.escape(key)}"' + r'\s*:\s*"([^"]*)"')
+
+
+def _walked_keywords(document: SchemaDocument) -> Keywords:
+    names: set[str] = set()
+    formats: set[str] = set()
+    nested_ids = False
+    root = document.data
+    for _, schema in _walk_unplaced(document.kind, root):
+        names.update(schema)
+        if "format" in schema and isinstance(schema["format"], str):
             formats.add(schema["format"])
-        if schema is not root and ("$schema" in schema or "$id" in schema or "id" in schema):
-            nested_ids = True
-    found = Keywords(frozenset(names), frozenset(formats), nested_ids, frozenset(walked))
-    return _Index(refs, absolute_ids, closed, nullable, found)
+        if not nested_ids and schema is not root:
+            nested_ids = any(key in schema for key in _ID_KEYS)
+    return Keywords(frozenset(names), frozenset(formats), nested_ids)
 
 
 def _with_synthetic_root(document: SchemaDocument, mounted: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from schemagate.diff.examples import ExampleBuilder, Unbuildable, conj_key
 from schemagate.diff.exclusive import exclusivity_change
 from schemagate.diff.objects import compare_objects
 from schemagate.diff.proof import DocumentValidator, Prover
-from schemagate.diff.shape import Conj, Shape, effective_types, expand
+from schemagate.diff.shape import Conj, Loc, Shape, effective_types, expand
 from schemagate.load.document import (
     SYNTHETIC_ROOT,
     SchemaDocument,
@@ -85,6 +85,11 @@ class Walk:
     def compare(self, old_conj: Conj, new_conj: Conj, path: Path) -> None:
         compare(self, old_conj, new_conj, path)
 
+    def unchanged(self, old_locs: Sequence[Loc], new_locs: Sequence[Loc]) -> bool:
+        """Tell whether two lists of locations are the same text without references, so
+        comparing them would find nothing."""
+        return _identical(self, old_locs, new_locs)
+
     def scratch(self) -> Walk:
         return Walk(self.old, self.new, self.policy, self.budget, [], set(self.seen), self.roots)
 
@@ -136,7 +141,7 @@ def _with_enum_candidates(change: Change, old: Shape, new: Shape, path: Path) ->
     return change
 
 
-def _identical(walk: Walk, old_conj: Conj, new_conj: Conj) -> bool:
+def _identical(walk: Walk, old_conj: Sequence[Loc], new_conj: Sequence[Loc]) -> bool:
     """Tell whether two positions are the same text with no `$ref` inside, so nothing changed.
 
     Most members of an evolving schema are untouched; skipping them keeps the walk

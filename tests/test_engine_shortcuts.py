@@ -16,7 +16,7 @@ from schemagate.load import load_text
 from schemagate.modes import Policy
 from schemagate.resolve.refs import Resolver
 from tests.engine_support import schema_document, strict_backward
-from tests.support import reader_validator
+from tests.support import corpus_dir, reader_validator
 
 
 def wide(member: dict[str, Any]) -> dict[str, Any]:
@@ -315,3 +315,111 @@ def test_reference_found_however_written(text: str, name: str) -> None:
     document = load_text(text, name, yaml_hint=name.endswith(".yaml"))
     with pytest.raises(DocumentError, match="#/properties/a"):
         Resolver(document).check_references()
+
+
+def _walk(old: dict[str, Any], new: dict[str, Any]) -> Any:
+    from schemagate.diff.budget import WorkBudget
+    from schemagate.diff.engine import Walk
+
+    budget = WorkBudget(100_000)
+    old_side = Side.of(schema_document(old, "old.json"), Policy.STRICT, budget)
+    new_side = Side.of(schema_document(new, "new.json"), Policy.STRICT, budget)
+    return Walk(old_side, new_side, Policy.STRICT, budget)
+
+
+def _member_locations(walk: Any, name: str) -> tuple[Any, Any]:
+    pointer = f"#/properties/{name}"
+    return (
+        [(pointer, walk.old.resolver.lookup(pointer))],
+        [(pointer, walk.new.resolver.lookup(pointer))],
+    )
+
+
+def _referring(definitions: dict[str, Any], schema_uri: str = DRAFT7) -> dict[str, Any]:
+    return {
+        "$schema": schema_uri,
+        "definitions": definitions,
+        "type": "object",
+        "properties": {"a": {"allOf": [{"$ref": "#/definitions/A"}]}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("old_definitions", "new_definitions", "unchanged"),
+    [
+        ({"A": {"type": "string"}}, {"A": {"type": "string"}}, True),
+        ({"A": {"type": "string"}}, {"A": {"type": "integer"}}, False),
+        (
+            {"A": {"properties": {"b": {"$ref": "#/definitions/B"}}}, "B": {"minimum": 1}},
+            {"A": {"properties": {"b": {"$ref": "#/definitions/B"}}}, "B": {"minimum": 2}},
+            False,
+        ),
+        (
+            {"A": {"properties": {"next": {"$ref": "#/definitions/A"}}, "type": "object"}},
+            {"A": {"properties": {"next": {"$ref": "#/definitions/A"}}, "type": "object"}},
+            True,
+        ),
+        ({"A": {"enum": [1]}}, {"A": {"enum": [True]}}, False),
+    ],
+    ids=["same-target", "changed-target", "changed-second-target", "recursive", "one-to-true"],
+)
+def test_unchanged_follows_references(
+    old_definitions: dict[str, Any], new_definitions: dict[str, Any], unchanged: bool
+) -> None:
+    walk = _walk(_referring(old_definitions), _referring(new_definitions))
+    assert walk.unchanged(*_member_locations(walk, "a")) is unchanged
+
+
+def test_unchanged_target_read_otherwise_across_drafts() -> None:
+    # `const` is a keyword in draft 7 and ignored in draft 4, so the same target text
+    # accepts more values under draft 4.
+    definitions = {"A": {"const": 1}}
+    walk = _walk(_referring(definitions), _referring(definitions, DRAFT4))
+    assert walk.unchanged(*_member_locations(walk, "a")) is False
+
+
+def test_changed_target_behind_same_member_found() -> None:
+    old = _referring({"A": {"properties": {"b": {"$ref": "#/definitions/B"}}}, "B": {}})
+    new = copy.deepcopy(old)
+    new["definitions"]["B"] = {"type": "string"}
+    result = strict_backward(old, new)
+    assert not result.compatible
+    assert "type-narrowed" in {f.rule for f in result.findings}
+
+
+def _findings_of(old: str, new: str) -> list[Any]:
+    from schemagate.diff import engine
+    from schemagate.modes import Mode
+
+    result = engine.diff_documents(
+        load_text(old, "old.json"), load_text(new, "new.json"), Mode.FULL, Policy.STRICT
+    )
+    return [
+        (f.rule, f.severity, f.old_pointer, f.new_pointer, sorted(f.breaks), f.witnesses)
+        for f in result.findings
+    ]
+
+
+def test_followed_references_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Skipping members whose references lead to the same text finds what comparing them
+    # finds, on every rule case with a reference.
+    from schemagate.diff import engine
+
+    pairs = [(old, new) for old, new in _case_pairs() if "$ref" in old + new]
+    assert len(pairs) > 15
+    followed = [_findings_of(old, new) for old, new in pairs]
+    monkeypatch.setattr(engine, "_same_targets", lambda walk, old_loc, new_loc: False)
+    assert followed == [_findings_of(old, new) for old, new in pairs]
+
+
+def test_followed_references_change_nothing_on_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same on every ordered pair of the EventBridge corpus schemas that use `$ref`.
+    from schemagate.diff import engine
+
+    texts = [p.read_text("utf-8") for p in sorted(corpus_dir("eventbridge").glob("*.json"))]
+    referring = [text for text in texts if "$ref" in text]
+    assert len(referring) > 10
+    pairs = [(old, new) for old in referring for new in referring if old is not new]
+    followed = [_findings_of(old, new) for old, new in pairs]
+    monkeypatch.setattr(engine, "_same_targets", lambda walk, old_loc, new_loc: False)
+    assert followed == [_findings_of(old, new) for old, new in pairs]

@@ -86,8 +86,8 @@ class Walk:
         compare(self, old_conj, new_conj, path)
 
     def unchanged(self, old_locs: Sequence[Loc], new_locs: Sequence[Loc]) -> bool:
-        """Tell whether two lists of locations are the same text without references, so
-        comparing them would find nothing."""
+        """Tell whether two lists of locations are the same text, with references that
+        lead to the same text, so comparing them would find nothing."""
         return _identical(self, old_locs, new_locs)
 
     def scratch(self) -> Walk:
@@ -142,7 +142,8 @@ def _with_enum_candidates(change: Change, old: Shape, new: Shape, path: Path) ->
 
 
 def _identical(walk: Walk, old_conj: Sequence[Loc], new_conj: Sequence[Loc]) -> bool:
-    """Tell whether two positions are the same text with no `$ref` inside, so nothing changed.
+    """Tell whether two positions are the same text, and each `$ref` in them leads to the
+    same text on both sides, so nothing changed.
 
     Most members of an evolving schema are untouched; skipping them keeps the walk
     proportional to what changed. Across two dialects, the text must also use only
@@ -151,24 +152,71 @@ def _identical(walk: Walk, old_conj: Sequence[Loc], new_conj: Sequence[Loc]) -> 
     if len(old_conj) != len(new_conj):
         return False
     pairs = list(zip(old_conj, new_conj, strict=True))
-    if not all(_same_json(old, new) for (_, old), (_, new) in pairs):
-        return False
+    referring = []
+    for old_loc, new_loc in pairs:
+        same = _same_json(old_loc[1], new_loc[1])
+        if same is None:
+            return False
+        if same:
+            referring.append((old_loc, new_loc))
     first = walk.old.resolver.document.dialect
     second = walk.new.resolver.document.dialect
-    return all(reads_alike(old, first, second) for (_, old), _ in pairs)
+    if not all(reads_alike(old, first, second) for (_, old), _ in pairs):
+        return False
+    return all(_same_targets(walk, old_loc, new_loc) for old_loc, new_loc in referring)
 
 
-def _same_json(old: Any, new: Any) -> bool:
-    """Tell whether two values are the same JSON with no `$ref` key anywhere in them.
+def _same_json(old: Any, new: Any) -> bool | None:
+    """Compare two values as JSON: None where they differ, else whether they contain a
+    reference keyword.
 
     Python's `==` is true for 1, 1.0 and True alike, so equal values are also compared
-    by `repr`, which distinguishes them. A `repr` containing `'$ref'` anywhere, or listing
-    keys in another order, counts as different: the walk then compares the two in full.
+    by `repr`, which distinguishes them. A `repr` listing keys in another order counts
+    as different: the walk then compares the two in full.
     """
     if old != new:
-        return False
+        return None
     text = repr(old)
-    return not mentions_reference(text) and text == repr(new)
+    if text != repr(new):
+        return None
+    return mentions_reference(text)
+
+
+def _same_targets(walk: Walk, old_loc: Loc, new_loc: Loc) -> bool:
+    """Tell whether every reference inside two locations of the same text leads to the
+    same text on both sides, and so on through the schemas they lead to.
+
+    Only locations that are the document's own nodes are followed: the walk also places
+    copies stripped of their unions, whose references belong to another text.
+    """
+    old_resolver = walk.old.resolver
+    new_resolver = walk.new.resolver
+    first = old_resolver.document.dialect
+    second = new_resolver.document.dialect
+    # Dynamic references depend on the path an event took, not on the text alone.
+    dynamic = {*first.reference_keywords, *second.reference_keywords} - {"$ref"}
+    pending = [(old_loc, new_loc)]
+    followed: set[tuple[str, str]] = set()
+    while pending:
+        (old_pointer, old), (new_pointer, new) = pending.pop()
+        if (old_pointer, new_pointer) in followed:
+            continue
+        followed.add((old_pointer, new_pointer))
+        if not (old_resolver.holds(old_pointer, old) and new_resolver.holds(new_pointer, new)):
+            return False
+        if dynamic and any(f"'{key}'" in repr(old) for key in dynamic):
+            return False
+        for where, ref in old_resolver.references_under(old_pointer):
+            old_target = old_resolver.target(ref, where)
+            new_target = new_resolver.target(ref, new_pointer + where[len(old_pointer) :])
+            old_schema = old_resolver.lookup(old_target)
+            new_schema = new_resolver.lookup(new_target)
+            if _same_json(old_schema, new_schema) is None:
+                return False
+            if not reads_alike(old_schema, first, second):
+                return False
+            pending.append(((old_target, old_schema), (new_target, new_schema)))
+    return True
 
 
 def _both_may_be(old: Shape, new: Shape, type_name: str) -> bool:

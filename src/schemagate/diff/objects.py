@@ -27,8 +27,8 @@ def compare_objects(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     old_names = old.properties.keys() | old.required
     new_names = new.properties.keys() | new.required
     for name in sorted(old_names & new_names):
-        # A member with the same text on both sides and no reference in it is skipped
-        # before its conjunctions are built: most members of a changed schema are so.
+        # A member with the same text on both sides, whose references lead to the same
+        # text, is skipped before its conjunctions are built. Most members are so.
         old_locs = old.properties.get(name)
         new_locs = new.properties.get(name)
         if old_locs and new_locs and walk.unchanged(old_locs, new_locs):

@@ -4,7 +4,9 @@ the draft 4, 6 and 7 metaschemas, which jsonschema ships and which are mounted l
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -70,6 +72,32 @@ class Resolver:
         self._scope_index: tuple[dict[str, str], dict[str, str]] | None = (
             None if index.absolute_ids or METASCHEMA_ROOT in self.data else ({}, {})
         )
+
+    def references_under(self, pointer: str) -> list[tuple[str, Any]]:
+        """Return the references of the schema at `pointer` and of those below it, each
+        with the pointer of the schema containing it."""
+        if self.self_contained(pointer):
+            return []
+        ordered = self._sorted_refs
+        prefix = f"{pointer}/"
+        start = bisect.bisect_left(ordered, (pointer,))
+        found = []
+        for where, ref in itertools.islice(ordered, start, None):
+            if where != pointer and not where.startswith(prefix):
+                if where > prefix:
+                    break
+                continue
+            found.append((where, ref))
+        return found
+
+    @functools.cached_property
+    def _sorted_refs(self) -> list[tuple[str, Any]]:
+        return sorted(self._refs, key=lambda item: item[0])
+
+    def holds(self, pointer: str, schema: Any) -> bool:
+        """Tell whether `schema` is the document's own node at `pointer`."""
+        found, value = self._find(pointer)
+        return found and value is schema
 
     @property
     def references(self) -> list[tuple[str, Any]]:

@@ -110,6 +110,17 @@ def test_describe_specific_version(schemas_client: Any, registry_name: str) -> N
     assert first["LastModified"] > first["VersionCreatedDate"]
 
 
+def test_superscript_version_not_found(schemas_client: Any, registry_name: str) -> None:
+    schemas_client.create_schema(
+        RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content=_document(1)
+    )
+    with pytest.raises(schemas_client.exceptions.NotFoundException) as error:
+        schemas_client.describe_schema(
+            RegistryName=registry_name, SchemaName="s", SchemaVersion="\u00b2"
+        )
+    assert _status(error) == 404
+
+
 def test_create_existing_name_conflicts(schemas_client: Any, registry_name: str) -> None:
     schemas_client.create_schema(
         RegistryName=registry_name, SchemaName="s", Type="OpenApi3", Content="{}"

@@ -154,6 +154,17 @@ def test_overlong_number_is_rejected(
     assert_one_line_error(code, err, path, "at most 4,300 digits")
 
 
+def test_superscript_index_in_reference_is_dangling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "²" passes `str.isdigit`, yet `int` rejects it, so it is no array index.
+    path = tmp_path / "superscript.json"
+    schema = {"items": [{}], "properties": {"a": {"$ref": "#/items/\u00b2"}}}
+    path.write_text(json.dumps(schema))
+    code, _, err = run(["diff", str(VALID), str(path)], capsys)
+    assert_one_line_error(code, err, path, "points to nothing")
+
+
 def test_yaml_date_named_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "dated.yaml"
     path.write_text("type: string\ndefault: 2024-01-01\n")

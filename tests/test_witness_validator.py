@@ -60,7 +60,7 @@ def event(**members: Any) -> dict[str, Any]:
         "references-into-tuple-and-dependencies",
     ],
 )
-def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> None:
+def test_plain_documents_compiled(schema: dict[str, Any]) -> None:
     assert validator(schema)._compiled is not None
 
 
@@ -70,6 +70,7 @@ def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> 
         event(a={"type": "string", "pattern": "^a.$"}),
         event(a={"type": "object", "patternProperties": {"^x": {"type": "string"}}}),
         event(a={"type": "number", "multipleOf": 0.1}),
+        event(a={"type": "array", "uniqueItems": True}),
         event(a={"type": "string", "contentMediaType": "application/json"}),
         event(a={"type": "integer", "maximum": 2**60}),
         event(a={"enum": [2**60]}),
@@ -87,6 +88,7 @@ def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> 
         "pattern",
         "pattern-properties",
         "multiple-of",
+        "unique-items",
         "content-media-type",
         "number-past-doubles",
         "enum-past-doubles",
@@ -98,7 +100,7 @@ def test_plain_documents_take_the_compiled_validator(schema: dict[str, Any]) -> 
         "draft-2020-12",
     ],
 )
-def test_documents_read_otherwise_take_jsonschema(schema: dict[str, Any]) -> None:
+def test_other_documents_take_jsonschema(schema: dict[str, Any]) -> None:
     assert validator(schema)._compiled is None
 
 
@@ -181,3 +183,53 @@ def test_both_validators_agree_on_every_rule_case(monkeypatch: pytest.MonkeyPatc
     assert [pair for pair in verdicts if pair[0] != pair[1]] == []
     # Both verdicts occur, so the comparison is not of one constant result.
     assert {expected for _, expected in verdicts} == {True, False}
+
+
+def test_unique_items_judged_as_jsonschema_judges() -> None:
+    # jsonschema compares sorted neighbours only, and Python sorts [1] and [true] alike,
+    # so it passes [[1], [true], [1]]. Witnesses follow jsonschema.
+    schema = event(a={"type": "array", "uniqueItems": True})
+    instance = {"a": [[1], [True], [1]]}
+    expected = jsonschema.Draft7Validator(schema).is_valid(instance)
+    assert validator(schema).is_valid(instance) is expected
+
+
+def test_superscript_index_not_a_position() -> None:
+    # "²" passes `str.isdigit` but is no array index, and `int` rejects it.
+    schema = {**event(a={"$ref": "#/items/\u00b2"}), "items": [{}]}
+    assert validator(schema)._compiled is None
+
+
+def openapi_with_components(title: str, components: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": title, "version": "1"},
+        "paths": {},
+        "components": {"schemas": components},
+    }
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "jsonschema"])
+def test_component_named_with_percent_is_the_root(
+    compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A `$ref` is a URI fragment, where `%25` is `%`: the root must name the component
+    # "a%25b" itself, not "a%b".
+    document = openapi_with_components(
+        "a%25b", {"a%25b": {"type": "string"}, "a%b": {"type": "integer"}}
+    )
+    if not compiled:
+        monkeypatch.setattr(DocumentValidator, "_compiled", None)
+    checked = validator(document)
+    assert checked.is_valid("text")
+    assert not checked.is_valid(5)
+
+
+def test_components_named_with_percent_form_the_union() -> None:
+    document = openapi_with_components(
+        "Orders", {"a%25b": {"type": "string"}, "c": {"type": "boolean"}}
+    )
+    checked = validator(document)
+    assert checked.is_valid("text")
+    assert checked.is_valid(True)
+    assert not checked.is_valid(5)

@@ -27,7 +27,7 @@ def parse_spec(text: str) -> SchemaSpec:
     so only a trailing `@` followed by digits is read as a version.
     """
     name, sep, version = text.rpartition("@")
-    if not sep or not version.isdigit():
+    if not sep or not (version.isascii() and version.isdigit()):
         name, version = text, ""
     if sep and text.endswith("@"):
         raise InputError(f"invalid --schema {text!r}: no version after '@'; use NAME@VERSION")

@@ -23,7 +23,15 @@ from schemagate.diff.patterns import PatternTimedOut, bounded
 from schemagate.load.document import Dialect, Kind, SchemaDocument
 from schemagate.load.source import plain_numbers
 from schemagate.modes import Direction, Policy
-from schemagate.resolve.keywords import LIST, MAP, SINGLE, unescape, walk_nodes
+from schemagate.resolve.keywords import (
+    LIST,
+    MAP,
+    SINGLE,
+    as_reference,
+    is_index,
+    unescape,
+    walk_nodes,
+)
 from schemagate.resolve.refs import METASCHEMA_ROOT, Resolver, keywords_of
 
 _SCHEMA_URIS = {
@@ -37,8 +45,9 @@ _SCHEMA_URIS = {
 
 # The keywords jsonschema-rs asserts as jsonschema does, with numbers exact as doubles,
 # under the drafts it validates witnesses for. Left out: `pattern` and
-# `patternProperties` (ECMA-262 regular expressions against Python's `re`) and
-# `multipleOf` (another rounding of fractions).
+# `patternProperties` (ECMA-262 regular expressions against Python's `re`),
+# `multipleOf` (another rounding of fractions) and `uniqueItems` (jsonschema sorts the
+# items and compares neighbours, so [[1], [true], [1]] passes there).
 _DRAFT4_ALIKE = frozenset(
     {
         "$ref",
@@ -66,7 +75,6 @@ _DRAFT4_ALIKE = frozenset(
         "properties",
         "required",
         "type",
-        "uniqueItems",
     }
 )
 _DRAFT6_ALIKE = _DRAFT4_ALIKE | {"const", "contains", "propertyNames"}
@@ -103,6 +111,7 @@ _KEYWORDS = _READ_ALIKE[Dialect.DRAFT7] | {
     "prefixItems",
     "unevaluatedItems",
     "unevaluatedProperties",
+    "uniqueItems",
 }
 # Per dialect, the keywords that keep jsonschema-rs from validating witnesses. `$defs`
 # only holds schemas, which count where a reference reaches them.
@@ -127,7 +136,10 @@ class DocumentValidator:
     def _root_schema(self) -> dict[str, Any]:
         """The schema whole events are validated against: the view, from its root."""
         root_pointer = self.resolver.document.root_pointer
-        schema = self.view if root_pointer == "#" else {**self.view, "$ref": root_pointer}
+        if root_pointer == "#":
+            schema = self.view
+        else:
+            schema = {**self.view, "$ref": as_reference(root_pointer)}
         if self.resolver.document.kind is Kind.OPENAPI3:
             schema = {key: value for key, value in schema.items() if key != "$schema"}
         return schema
@@ -305,7 +317,7 @@ def _schema_position(document: SchemaDocument, ref: Any) -> bool:
             if not tokens:
                 return False
             token = tokens.pop()
-            if isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            if isinstance(value, list) and is_index(token) and int(token) < len(value):
                 node = value[int(token)]
             elif isinstance(value, dict) and key != "items" and key not in LIST:
                 node = value.get(token)

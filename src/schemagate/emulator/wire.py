@@ -114,7 +114,7 @@ def tags(body: Mapping[str, Any]) -> dict[str, str]:
 def version_number(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise not_found(f"Version {text} does not exist.")
     return int(text)
 
@@ -123,7 +123,7 @@ def page_limit(request: Request, default: int) -> int:
     text = request.query.get("limit")
     if text is None:
         return default
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise bad_request(f"limit must be a positive integer, not {text!r}.")
     return int(text)
 

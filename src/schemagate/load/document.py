@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from schemagate.errors import DocumentError
 from schemagate.load.source import decode, parse_source
@@ -326,10 +327,15 @@ def event_components(components: dict[str, Any]) -> list[str]:
     for name, schema in components.items():
         text = json.dumps(schema)
         for other in components:
-            target = f'"#/components/schemas/{_escape(other)}'
-            # A reference names the component itself, or a schema inside it.
-            if other != name and (f'{target}"' in text or f"{target}/" in text):
-                referenced.add(other)
+            pointer = f"#/components/schemas/{_escape(other)}"
+            # A reference names the component itself, or a schema inside it. Its `%`
+            # starts an escape (`%25` for `%`), unless no escape follows it.
+            spellings = {pointer.replace("%", "%25")}
+            if unquote(pointer) == pointer:
+                spellings.add(pointer)
+            for target in spellings:
+                if other != name and (f'"{target}"' in text or f'"{target}/' in text):
+                    referenced.add(other)
     events = [name for name in components if name not in referenced]
     return events or list(components)
 

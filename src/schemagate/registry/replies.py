@@ -29,7 +29,7 @@ def mark_truncated_body(
     body = response_dict.get("body", b"")
     declared = str(headers.get("content-length", ""))
     plain = not headers.get("content-encoding")
-    if plain and declared.isdigit() and int(declared) != len(body):
+    if plain and declared.isascii() and declared.isdigit() and int(declared) != len(body):
         customized_response_dict[TRUNCATED_MARK] = True
         return
     if int(response_dict.get("status_code", 200)) < 300 and body:

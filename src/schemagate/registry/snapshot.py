@@ -165,7 +165,7 @@ def _check_index(index_path: Path, index: Any) -> None:
         if not isinstance(versions, dict):
             raise InputError(f"{index_path}: schema {name!r} has no 'versions' object")
         for version, meta in versions.items():
-            if not version.isdigit() or not isinstance(meta, dict):
+            if not (version.isascii() and version.isdigit()) or not isinstance(meta, dict):
                 raise InputError(f"{index_path}: schema {name!r} has invalid version {version!r}")
             if not isinstance(meta.get("type"), str) or not isinstance(meta.get("file"), str):
                 raise InputError(

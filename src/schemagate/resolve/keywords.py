@@ -69,6 +69,20 @@ def unescape(token: str) -> str:
     return token
 
 
+def as_reference(pointer: str) -> str:
+    """Return the `$ref` to a local JSON pointer: a URI fragment, in which `%` starts an
+    escape that validators decode, so a `%` of the pointer is written `%25`."""
+    return pointer.replace("%", "%25")
+
+
+def is_index(token: str) -> bool:
+    """Tell whether a JSON pointer token is an array index: ASCII digits only.
+
+    `str.isdigit` also accepts digits such as "²", which `int` rejects.
+    """
+    return token.isascii() and token.isdigit()
+
+
 def child_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
     """Yield (pointer, subschema) for every direct subschema of `schema`."""
     if not isinstance(schema, dict):

@@ -22,8 +22,10 @@ from schemagate.load.document import (
 )
 from schemagate.resolve.keywords import (
     REFERENCE_KEYWORDS,
+    as_reference,
     child_schemas,
     escape,
+    is_index,
     unescape,
     walk_nodes,
     walk_schemas,
@@ -323,7 +325,7 @@ class Resolver:
             token = unescape(raw)
             if isinstance(node, dict) and token in node:
                 node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            elif isinstance(node, list) and is_index(token) and int(token) < len(node):
                 node = node[int(token)]
             else:
                 return False, None
@@ -463,7 +465,9 @@ def _with_synthetic_root(document: SchemaDocument, mounted: dict[str, Any]) -> d
     if document.root_pointer != f"#/{SYNTHETIC_ROOT}":
         return data
     names = sorted(event_components(document.data["components"]["schemas"]))
-    union = {"anyOf": [{"$ref": f"#/components/schemas/{escape(name)}"} for name in names]}
+    union = {
+        "anyOf": [{"$ref": as_reference(f"#/components/schemas/{escape(name)}")} for name in names]
+    }
     return {**data, SYNTHETIC_ROOT: union}
 
 

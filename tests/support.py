@@ -45,8 +45,9 @@ def reader_validator(
     OpenAPI documents are validated as draft 4 against their `AWSEvent` component (or
     `component`, or their only component), with `nullable` mapped to a null type. With
     `component` "*", an event is valid when any component accepts it. The tolerant
-    view drops `additionalProperties: false`. Every format jsonschema can check is
-    checked, under every draft.
+    view drops `additionalProperties: false`. A format counts where the draft's own
+    format checker lists it, and `date-time`, `date` and `time` count under every draft,
+    as generated bindings parse them.
     """
     doc = copy.deepcopy(document)
     _rewrite(doc, tolerant, openapi="openapi" in doc)
@@ -60,9 +61,18 @@ def reader_validator(
         if component == "*":
             refs = [{"$ref": "#/components/schemas/" + n.replace("/", "~1")} for n in components]
             root = {**doc, "anyOf": refs}
-        return jsonschema.Draft4Validator(root, format_checker=jsonschema.FormatChecker())
+        return jsonschema.Draft4Validator(
+            root, format_checker=_formats(jsonschema.Draft4Validator)
+        )
     cls = jsonschema.validators.validator_for(doc, default=jsonschema.Draft4Validator)
-    return cls(doc, format_checker=jsonschema.FormatChecker())
+    return cls(doc, format_checker=_formats(cls))
+
+
+def _formats(cls: Any) -> Any:
+    names = {*cls.FORMAT_CHECKER.checkers, "date-time", "date", "time"}
+    return jsonschema.FormatChecker(
+        formats=[n for n in names if n in jsonschema.FormatChecker().checkers]
+    )
 
 
 def _rewrite(node: Any, tolerant: bool, openapi: bool) -> None:

@@ -75,7 +75,8 @@ def test_text_index_finds_spaced_flags(text: str, flag: str) -> None:
 
 
 def test_resolver_takes_text_index_without_references() -> None:
-    text = '{"type": "object", "properties": {"a": {"type": "object", "additionalProperties": false}}}'
+    member = '{"type": "object", "additionalProperties": false}'
+    text = f'{{"type": "object", "properties": {{"a": {member}}}}}'
     resolver = Resolver(load_text(text, "a.json"))
     assert resolver.view_edits == (True, False)
     assert resolver.references == []
@@ -136,7 +137,15 @@ def test_escaped_format_is_walked() -> None:
         ("maximum: 9007199254740993\n", False),
         ("maximum: 12\n", True),
     ],
-    ids=["limit", "past-limit", "negative-past-limit", "large-float", "plain", "yaml-past", "yaml"],
+    ids=[
+        "limit",
+        "past-limit",
+        "negative-past-limit",
+        "large-float",
+        "plain",
+        "yaml-past",
+        "yaml",
+    ],
 )
 def test_parser_tells_exact_numbers(text: str, exact: bool) -> None:
     parsed = parse_source(text, "a.json", yaml_hint=text[0] != "{")

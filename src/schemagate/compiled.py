@@ -7,8 +7,8 @@ two ways:
   settings): whatever it rejects, or cannot read, is checked again with jsonschema,
   whose verdict is final and whose message describes the error;
 - as the validator of witnesses, for documents and instances where both read every
-  keyword alike (`schemagate.diff.proof` checks that). Formats are checked by jsonschema's own format checker, called from
-  jsonschema-rs.
+  keyword alike (`schemagate.diff.proof` checks that). Formats are checked by
+  jsonschema's own format checker, called from jsonschema-rs.
 
 Its import (about 15 ms) replaces jsonschema's on the start-up of a run that finds
 everything valid.
@@ -58,8 +58,8 @@ def witness_validator(schema: Any, dialect: str, format_names: Iterable[str]) ->
     cannot read. References are never fetched.
 
     The caller makes sure the schema uses only keywords both validators read alike.
-    Each format in `format_names` is checked by jsonschema's format checker, which
-    also accepts any value of a format it does not know, as jsonschema does.
+    Each format in `format_names` is checked by the dialect's `format_checker`, which
+    accepts any value of a format it does not check, as jsonschema does.
     """
     class_name = _DRAFT_CLASSES.get(dialect)
     if class_name is None:
@@ -68,7 +68,7 @@ def witness_validator(schema: Any, dialect: str, format_names: Iterable[str]) ->
         import jsonschema_rs
 
         cls = getattr(jsonschema_rs, class_name)
-        formats = {name: functools.partial(_conforms, name) for name in format_names}
+        formats = {name: functools.partial(_conforms, dialect, name) for name in format_names}
         return cls(schema, validate_formats=True, formats=formats, retriever=_reject_fetch)
     except Exception:
         return None
@@ -79,16 +79,36 @@ def has_witness_class(dialect: str) -> bool:
     return dialect in _DRAFT_CLASSES
 
 
+# jsonschema's validator class of each dialect, whose format checker lists the formats
+# that draft defines. OpenAPI 3.0 is read as draft 4.
+_JSONSCHEMA_CLASSES = {
+    "draft4": "Draft4Validator",
+    "openapi-3.0": "Draft4Validator",
+    "draft6": "Draft6Validator",
+    "draft7": "Draft7Validator",
+    "2019-09": "Draft201909Validator",
+    "2020-12": "Draft202012Validator",
+}
+# Formats that generated bindings parse under every draft (`datetime`, `date` and `time`
+# fields), so they count in a draft that does not define them, such as `date` in
+# OpenAPI 3.0, which defines it itself.
+BINDING_FORMATS = frozenset({"date-time", "date", "time"})
+
+
 @functools.cache
-def format_checker() -> Any:
-    """jsonschema's checker of every format it checks, under every draft."""
+def format_checker(dialect: str) -> Any:
+    """Return jsonschema's checker of the formats that count under `dialect`: those its
+    draft defines and jsonschema can check, and the formats bindings parse."""
     import jsonschema
 
-    return jsonschema.FormatChecker()
+    cls = getattr(jsonschema, _JSONSCHEMA_CLASSES[dialect])
+    known = jsonschema.FormatChecker().checkers
+    names = (set(cls.FORMAT_CHECKER.checkers) | BINDING_FORMATS) & set(known)
+    return jsonschema.FormatChecker(formats=sorted(names))
 
 
-def _conforms(name: str, value: Any) -> bool:
-    return bool(format_checker().conforms(value, name))
+def _conforms(dialect: str, name: str, value: Any) -> bool:
+    return bool(format_checker(dialect).conforms(value, name))
 
 
 def _reject_fetch(uri: str) -> Any:

@@ -88,7 +88,7 @@ def _walk(
         return _walk(side, member, rest, (*path, token), still_required, depth + 1)
     if _is_array(shape):
         items = side.examples.conj(shape.items) or ((shape.pointer, True),)
-        remaining = rest if token == ITEMS or token.isascii() and token.isdigit() else tokens
+        remaining = rest if token == ITEMS or (token.isascii() and token.isdigit()) else tokens
         return _walk(side, items, remaining, (*path, 0), required, depth + 1)
     return None
 

@@ -157,9 +157,7 @@ class DocumentValidator:
 
         uri = _SCHEMA_URIS[self.resolver.document.dialect]
         cls = bounded(jsonschema.validators.validator_for({"$schema": uri}))
-        # Every format jsonschema can check, under every draft: generated bindings
-        # enforce `date` or `uuid` in a draft 4 or OpenAPI 3.0 document too.
-        return cls(self._root_schema, format_checker=compiled.format_checker())
+        return cls(self._root_schema, format_checker=self.format_checker)
 
     @functools.cached_property
     def _compiled(self) -> Any:
@@ -175,7 +173,8 @@ class DocumentValidator:
 
     @property
     def format_checker(self) -> Any:
-        return compiled.format_checker()
+        """jsonschema's checker of the formats that count in the document's dialect."""
+        return compiled.format_checker(self.resolver.document.dialect.value)
 
     def is_valid(
         self, instance: Any, pointer: str | None = None, *, without_unions: bool = False
@@ -311,7 +310,7 @@ def _schema_position(document: SchemaDocument, ref: Any) -> bool:
             return False
         key = tokens.pop()
         value = node.get(key)
-        if key in SINGLE or key == "items" and isinstance(value, dict | bool):
+        if key in SINGLE or (key == "items" and isinstance(value, dict | bool)):
             node = value
         elif key in LIST or key == "items" or key in MAP or key == "dependencies":
             if not tokens:

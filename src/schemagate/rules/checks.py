@@ -353,8 +353,8 @@ def check_format(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iter
     after = sorted({f for f in new.all("format") if isinstance(f, str)})
     if before == after or not shares(old, new, "string"):
         return
-    # Generated bindings enforce formats, so a changed format is a suspected break even
-    # where jsonschema has no checker for it; the prover then reports it as unproven.
+    # A changed format is a suspected break even where no checker of the draft checks
+    # it, because some reader may. The prover then reports it as unproven.
     backward = bool(set(after) - set(before))
     forward = bool(set(before) - set(after))
     samples = ["text", *(f"not-a-{f}" for f in (*after, *before))]

@@ -423,3 +423,27 @@ def test_followed_references_change_nothing_on_corpus(monkeypatch: pytest.Monkey
     followed = [_findings_of(old, new) for old, new in pairs]
     monkeypatch.setattr(engine, "_same_targets", lambda walk, old_loc, new_loc: False)
     assert followed == [_findings_of(old, new) for old, new in pairs]
+
+
+@pytest.mark.parametrize(
+    ("member", "words"),
+    [
+        ({"type": "string", "const": "A"}, 'no longer restricted to "A" (draft 4 ignores const)'),
+        (
+            {"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}},
+            "if removed (draft 4 ignores if), then removed (draft 4 ignores then)",
+        ),
+    ],
+    ids=["const", "conditional"],
+)
+def test_keyword_ignored_by_new_draft_named(member: dict[str, Any], words: str) -> None:
+    # The text still has the keyword, and the message names the draft that ignores it.
+    from schemagate.diff.engine import diff_documents
+    from schemagate.modes import Mode
+
+    old = {"$schema": DRAFT7, **wide(copy.deepcopy(member))}
+    new = {"$schema": DRAFT4, **wide(copy.deepcopy(member))}
+    result = diff_documents(
+        schema_document(old, "old.json"), schema_document(new, "new.json"), Mode.FORWARD
+    )
+    assert any(words in f.message for f in result.findings)

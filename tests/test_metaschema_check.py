@@ -178,3 +178,20 @@ def test_property_named_required_checked() -> None:
     assert _check_accepts("draft4", tolerated)
     with pytest.raises(DocumentError, match="/properties/required"):
         check_metaschema("schema.json", json.dumps(invalid), "draft4", iter([("#", invalid)]))
+
+
+@pytest.mark.parametrize(
+    ("member", "words"),
+    [
+        ({"exclusiveMinimum": 0}, "exclusiveMinimum 0 is a number, but draft 4"),
+        ({"minimum": 1, "exclusiveMaximum": 5}, "write it as maximum: 5 with exclusiveMaximum"),
+        ({"maximum": 5, "exclusiveMaximum": 4.5}, "exclusiveMaximum 4.5 is a number"),
+    ],
+    ids=["alone", "beside-other-bound", "beside-own-bound"],
+)
+def test_draft7_bound_in_draft4_explained(member: dict[str, Any], words: str) -> None:
+    # Draft 6 made exclusive bounds numbers; draft 4 and OpenAPI 3.0 take booleans.
+    schema = {"type": "object", "properties": {"a": {"type": "integer", **member}}}
+    text = json.dumps(schema)
+    with pytest.raises(DocumentError, match=words):
+        check_metaschema("a.json", text, "draft4", iter([("#", schema)]))

@@ -154,7 +154,35 @@ def _problem(error: Any) -> str:
             return (
                 f"{error.instance!r} in the type list is not a JSON type; use one of {JSON_TYPES}"
             )
+    bound = _numeric_exclusive_bound(error)
+    if bound is not None:
+        keyword, value = bound
+        limit = "minimum" if keyword == "exclusiveMinimum" else "maximum"
+        return (
+            f"{keyword} {value!r} is a number, but draft 4 and OpenAPI 3.0 write it as "
+            f"{limit}: {value!r} with {keyword}: true"
+        )
     return _one_line(error.message)
+
+
+def _numeric_exclusive_bound(error: Any) -> tuple[str, Any] | None:
+    """Return the keyword and value of a number-valued `exclusiveMinimum` or
+    `exclusiveMaximum` that a draft 4 metaschema rejected, or None."""
+    path = list(error.absolute_path)
+    keywords = ("exclusiveMinimum", "exclusiveMaximum")
+    if error.validator == "type" and path and path[-1] in keywords:
+        value = error.instance
+    elif error.validator == "dependencies" and isinstance(error.instance, dict):
+        found = [k for k in keywords if k in error.instance]
+        if not found:
+            return None
+        path.append(found[0])
+        value = error.instance[found[0]]
+    else:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return str(path[-1]), value
 
 
 def _is_type_keyword(path: list[Any]) -> bool:

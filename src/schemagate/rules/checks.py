@@ -18,7 +18,14 @@ from schemagate.diff.examples import MAX_WITNESS_LENGTH, Unbuildable
 from schemagate.diff.shape import Shape, effective_types, json_type, same_value, value_key
 from schemagate.resolve.keywords import ANNOTATIONS
 from schemagate.rules import numbers, structure
-from schemagate.rules.common import ALL_TYPES, range_change, same_keyword, shares, suspects
+from schemagate.rules.common import (
+    ALL_TYPES,
+    ignored_note,
+    range_change,
+    same_keyword,
+    shares,
+    suspects,
+)
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -164,7 +171,7 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
     if new.enum is not None:
         yield Change(
             "enum-added",
-            f"value restricted to {_values(new.enum)}",
+            f"value restricted to {_values(new.enum)}{ignored_note(old_side, old, 'const')}",
             old.pointer,
             new.where("enum"),
             suspects=suspects(True, False),
@@ -173,7 +180,8 @@ def check_enum(old_side: Side, new_side: Side, old: Shape, new: Shape) -> Iterat
     elif old.enum is not None:
         yield Change(
             "enum-removed",
-            f"value no longer restricted to {_values(old.enum)}",
+            f"value no longer restricted to {_values(old.enum)}"
+            f"{ignored_note(new_side, new, 'const')}",
             old.where("enum"),
             new.pointer,
             suspects=suspects(False, True),

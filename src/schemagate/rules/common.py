@@ -27,6 +27,27 @@ def suspects(backward: bool, forward: bool) -> frozenset[Direction]:
     return frozenset(found)
 
 
+# The name of each dialect in messages.
+_DRAFT_NAMES = {
+    "draft4": "draft 4",
+    "draft6": "draft 6",
+    "draft7": "draft 7",
+    "2019-09": "draft 2019-09",
+    "2020-12": "draft 2020-12",
+    "openapi-3.0": "OpenAPI 3.0",
+}
+
+
+def ignored_note(side: Side, shape: Shape, keyword: str) -> str:
+    """Return " (DRAFT ignores KEYWORD)" where `shape`'s schemas contain `keyword` and
+    the side's draft ignores it, or "" otherwise."""
+    dialect = side.resolver.document.dialect
+    ignored = not dialect.has_keyword(keyword) or (keyword == "const" and not dialect.has_const)
+    if not ignored or not any(isinstance(s, dict) and keyword in s for _, s in shape.locs):
+        return ""
+    return f" ({_DRAFT_NAMES[dialect.value]} ignores {keyword})"
+
+
 def shares(old: Shape, new: Shape, type_name: str) -> bool:
     """Tell whether both positions may hold a value of `type_name`."""
     old_types = effective_types(old)

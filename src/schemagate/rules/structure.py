@@ -19,7 +19,7 @@ from schemagate.diff.patterns import PatternTimedOut, search
 from schemagate.diff.shape import Loc, Shape, effective_types, value_key
 from schemagate.modes import Direction, Policy
 from schemagate.resolve.keywords import escape
-from schemagate.rules.common import inlined, same_keyword, suspects
+from schemagate.rules.common import ignored_note, inlined, same_keyword, suspects
 
 if TYPE_CHECKING:
     from schemagate.diff.engine import Side
@@ -213,7 +213,7 @@ def check_property_names(
         return
     yield Change(
         "property-names-changed",
-        _changed_words(old, new, ("propertyNames",)),
+        _changed_words(old_side, new_side, old, new, ("propertyNames",)),
         old.where("propertyNames"),
         new.where("propertyNames"),
         suspects=_restriction_suspects(
@@ -224,14 +224,17 @@ def check_property_names(
     )
 
 
-def _changed_words(old: Shape, new: Shape, changed: tuple[str, ...]) -> str:
-    """Describe each changed keyword as added, removed or changed."""
+def _changed_words(
+    old_side: Side, new_side: Side, old: Shape, new: Shape, changed: tuple[str, ...]
+) -> str:
+    """Describe each changed keyword as added, removed or changed, and name a draft that
+    ignores the keyword where the text still contains it."""
     words = []
     for keyword in changed:
         if not old.all(keyword):
-            words.append(f"{keyword} added")
+            words.append(f"{keyword} added{ignored_note(old_side, old, keyword)}")
         elif not new.all(keyword):
-            words.append(f"{keyword} removed")
+            words.append(f"{keyword} removed{ignored_note(new_side, new, keyword)}")
         else:
             words.append(f"{keyword} changed")
     return ", ".join(words)
@@ -309,7 +312,7 @@ def check_conditional(old_side: Side, new_side: Side, old: Shape, new: Shape) ->
     keyword = changed[0]
     yield Change(
         "conditional-changed",
-        _changed_words(old, new, changed),
+        _changed_words(old_side, new_side, old, new, changed),
         old.where(keyword),
         new.where(keyword),
         suspects=_restriction_suspects(

@@ -162,6 +162,8 @@ def test_cli_publish_then_check_fails(
         "contract-field-retyped"
     ]
     assert findings[-1]["rule"] == "event-type-next-version"
+    # The hint names a new schema, which a registry version number could be taken for.
+    assert "a schema of its own, not a registry version" in findings[-1]["message"]
 
 
 @pytest.mark.usefixtures("emulator_environment")

@@ -123,7 +123,8 @@ class ContractReview:
     def _next_version(self, name: str) -> Finding:
         message = (
             f"publish this breaking change as the new event type "
-            f"{self.naming.next_name(name)!r} instead of changing {name!r}"
+            f"{self.naming.next_name(name)!r} (a schema of its own, not a registry version "
+            f"of {name!r}) instead of changing {name!r}"
         )
         return _info("event-type-next-version", message)
 

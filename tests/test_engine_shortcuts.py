@@ -262,22 +262,12 @@ def test_skipped_checks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # A check skipped where neither side has its keywords must find nothing there: the
     # findings and witnesses of every rule case are the same with all checks run.
     from schemagate.diff import engine
-    from schemagate.modes import Mode
-
-    def findings(old: str, new: str) -> list[Any]:
-        result = engine.diff_documents(
-            load_text(old, "old.json"), load_text(new, "new.json"), Mode.FULL, Policy.STRICT
-        )
-        return [
-            (f.rule, f.severity, f.old_pointer, f.new_pointer, sorted(f.breaks), f.witnesses)
-            for f in result.findings
-        ]
 
     pairs = _case_pairs()
     assert len(pairs) > 100
-    skipped = [findings(old, new) for old, new in pairs]
+    skipped = [_findings_of(old, new) for old, new in pairs]
     monkeypatch.setattr(engine, "CHECK_KEYWORDS", {})
-    every_check = [findings(old, new) for old, new in pairs]
+    every_check = [_findings_of(old, new) for old, new in pairs]
     assert skipped == every_check
 
 

@@ -24,6 +24,15 @@ def validator(schema: dict[str, Any], policy: Policy = Policy.STRICT) -> Documen
     return DocumentValidator(Resolver(document), policy)
 
 
+def openapi_with_components(title: str, components: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": title, "version": "1"},
+        "paths": {},
+        "components": {"schemas": components},
+    }
+
+
 def event(**members: Any) -> dict[str, Any]:
     return {"type": "object", "properties": members, "$schema": DRAFT7}
 
@@ -105,20 +114,12 @@ def test_other_documents_take_jsonschema(schema: dict[str, Any]) -> None:
 
 
 def test_openapi_documents_take_the_compiled_validator() -> None:
-    document = {
-        "openapi": "3.0.0",
-        "info": {"title": "Order", "version": "1"},
-        "paths": {},
-        "components": {
-            "schemas": {
-                "AWSEvent": {
-                    "type": "object",
-                    "properties": {"detail": {"$ref": "#/components/schemas/Order"}},
-                },
-                "Order": {"type": "object", "properties": {"note": {"nullable": True}}},
-            }
-        },
+    envelope = {
+        "type": "object",
+        "properties": {"detail": {"$ref": "#/components/schemas/Order"}},
     }
+    order = {"type": "object", "properties": {"note": {"nullable": True}}}
+    document = openapi_with_components("Order", {"AWSEvent": envelope, "Order": order})
     checked = validator(document)
     assert checked._compiled is not None
     assert checked.is_valid({"detail": {"note": None}})
@@ -197,15 +198,6 @@ def test_superscript_index_not_a_position() -> None:
     # "²" passes `str.isdigit` but is no array index, and `int` rejects it.
     schema = {**event(a={"$ref": "#/items/\u00b2"}), "items": [{}]}
     assert validator(schema)._compiled is None
-
-
-def openapi_with_components(title: str, components: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "openapi": "3.0.0",
-        "info": {"title": title, "version": "1"},
-        "paths": {},
-        "components": {"schemas": components},
-    }
 
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "jsonschema"])

@@ -90,8 +90,8 @@ _JSONSCHEMA_CLASSES = {
     "2020-12": "Draft202012Validator",
 }
 # Formats that generated bindings parse under every draft (`datetime`, `date` and `time`
-# fields), so they count in a draft that does not define them, such as `date` in
-# OpenAPI 3.0, which defines it itself.
+# fields). They count also where the draft lacks them: draft 4, which OpenAPI 3.0
+# documents are read with, has no `date`, and OpenAPI 3.0 defines it.
 BINDING_FORMATS = frozenset({"date-time", "date", "time"})
 
 

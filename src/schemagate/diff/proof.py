@@ -144,8 +144,9 @@ class DocumentValidator:
             schema = {key: value for key, value in schema.items() if key != "$schema"}
         return schema
 
-    # The view and the validator are built on first use: importing jsonschema costs
-    # about 150 ms, and a diff that finds nothing to prove never needs them.
+    # The view and the validators are built on first use: importing jsonschema takes
+    # about 65 ms (python -X importtime, jsonschema 4.26), and a diff that finds nothing
+    # to prove, or proves it with jsonschema-rs and no format, never needs it.
     @functools.cached_property
     def view(self) -> dict[str, Any]:
         return reader_view(self.resolver, self.policy)

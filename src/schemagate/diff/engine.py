@@ -603,26 +603,53 @@ def _embedded(side: Side, root: Conj, change: Change, candidate: Any, checked: b
 
 def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> Witness | None:
     side = walk.old if direction is Direction.BACKWARD else walk.new
+    target = walk.new if direction is Direction.BACKWARD else walk.old
     if walk.roots is None:
-        root = side.root()
+        root, target_root = side.root(), target.root()
+    elif direction is Direction.BACKWARD:
+        root, target_root = walk.roots
     else:
-        root = walk.roots[0] if direction is Direction.BACKWARD else walk.roots[1]
+        target_root, root = walk.roots
     candidates = change.candidates(direction)
     if change.group and change.probe:
         # A probe only offers a likelier witness for its group's alternative, so it
         # tries its first few candidates. Most of the cost of a union lies in probes.
         candidates = itertools.islice(candidates, MAX_PROBE_CANDIDATES)
+    # An event built from the source side's examples keeps their values at members
+    # changed elsewhere, where the target may reject it for that change too. Built from
+    # the target side's examples, with the same value at this change, it breaks for
+    # this one alone, so it is tried first where there are such changes.
+    bases = [(side, root)]
+    if change.branch is None and _changed_elsewhere(walk, change):
+        bases.insert(0, (target, target_root))
     for candidate in candidates:
         for checked in (False, True):
-            try:
-                event = _embedded(side, root, change, candidate, checked)
-            except Unbuildable:
-                continue
-            if not prover.source_accepts(direction, event):
-                continue
-            if prover.target_rejects(direction, event):
-                return Witness(direction, event)
-            # A valid event that both sides accept: rebuilding it from checked members
-            # only makes another valid event, so try the next candidate.
-            break
+            accepted = False
+            for base, base_root in bases:
+                try:
+                    event = _embedded(base, base_root, change, candidate, checked)
+                except Unbuildable:
+                    continue
+                if not prover.source_accepts(direction, event):
+                    continue
+                if prover.target_rejects(direction, event):
+                    return Witness(direction, event)
+                accepted = base is side
+            if accepted:
+                # A valid event that both sides accept: rebuilding it from checked
+                # members only makes another valid event, so try the next candidate.
+                break
     return None
+
+
+def _changed_elsewhere(walk: Walk, change: Change) -> bool:
+    """Tell whether the walk found a change that may reject events at a path that is
+    neither inside nor around `change`'s path."""
+    path = change.path
+    for other in walk.changes:
+        if other is change or not other.suspects:
+            continue
+        length = min(len(path), len(other.path))
+        if path[:length] != other.path[:length]:
+            return True
+    return False

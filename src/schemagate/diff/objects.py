@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change, PathToken
 from schemagate.diff.examples import Unbuildable
@@ -145,48 +145,51 @@ def _canonical(side: Side, locs: list[Loc]) -> str:
 
 def _compare_required(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     for name in sorted(new.required - old.required):
-        yield_change = _required_change(
-            walk.old, old, name, "required-property-added", f"property {name!r} became required"
-        )
+        candidates = _without_member((walk.new, new), (walk.old, old), name=name)
         walk.changes.append(
-            dataclasses.replace(
-                yield_change,
-                old_pointer=old.pointer,
-                new_pointer=new.pointer,
+            Change(
+                "required-property-added",
+                f"property {name!r} became required",
+                old.pointer,
+                new.pointer,
                 path=path,
                 suspects=frozenset({Direction.BACKWARD}),
+                backward=candidates,
             )
         )
     for name in sorted(old.required - new.required):
-        change = _required_change(
-            walk.new,
-            new,
-            name,
-            "required-property-removed",
-            f"property {name!r} is no longer required",
-        )
+        candidates = _without_member((walk.old, old), (walk.new, new), name=name)
         walk.changes.append(
-            dataclasses.replace(
-                change,
-                old_pointer=old.pointer,
-                new_pointer=new.pointer,
+            Change(
+                "required-property-removed",
+                f"property {name!r} is no longer required",
+                old.pointer,
+                new.pointer,
                 path=path,
                 suspects=frozenset({Direction.FORWARD}),
-                forward=change.backward,
-                backward=(),
+                forward=candidates,
             )
         )
 
 
-def _required_change(side: Side, shape: Shape, name: str, rule: str, message: str) -> Change:
-    try:
-        instance = side.examples.example(shape.locs, only_type="object")
-    except Unbuildable:
-        instance = {}
-    candidate = (
-        {k: v for k, v in instance.items() if k != name} if isinstance(instance, dict) else {}
-    )
-    return Change(rule, message, None, None, backward=(candidate,))
+def _without_member(*sides: tuple[Side, Shape], name: str) -> tuple[dict[str, Any], ...]:
+    """Return each side's example object without member `name`, once each.
+
+    The side that requires `name` comes first: its example has every other member it
+    requires, so the event lacks `name` alone.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for side, shape in sides:
+        try:
+            instance = side.examples.example(shape.locs, only_type="object")
+        except Unbuildable:
+            instance = {}
+        candidate = (
+            {k: v for k, v in instance.items() if k != name} if isinstance(instance, dict) else {}
+        )
+        # `repr` distinguishes 1 from True, which `==` does not.
+        found.setdefault(repr(candidate), candidate)
+    return tuple(found.values())
 
 
 def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from schemagate.diff.changes import Change, PathToken
+from schemagate.diff.changes import Change, Deferred, PathToken
 from schemagate.diff.examples import Unbuildable
 from schemagate.diff.shape import Conj, Loc, Shape
 from schemagate.modes import Direction, Policy
@@ -172,24 +173,32 @@ def _compare_required(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
         )
 
 
-def _without_member(*sides: tuple[Side, Shape], name: str) -> tuple[dict[str, Any], ...]:
-    """Return each side's example object without member `name`, once each.
+def _without_member(*sides: tuple[Side, Shape], name: str) -> Deferred:
+    """Return each side's example object without member `name`, once each, built when
+    the prover asks for them.
 
     The side that requires `name` comes first: its example has every other member it
     requires, so the event lacks `name` alone.
     """
-    found: dict[str, dict[str, Any]] = {}
-    for side, shape in sides:
-        try:
-            instance = side.examples.example(shape.locs, only_type="object")
-        except Unbuildable:
-            instance = {}
-        candidate = (
-            {k: v for k, v in instance.items() if k != name} if isinstance(instance, dict) else {}
-        )
-        # `repr` distinguishes 1 from True, which `==` does not.
-        found.setdefault(repr(candidate), candidate)
-    return tuple(found.values())
+
+    def build() -> Iterator[dict[str, Any]]:
+        seen: set[str] = set()
+        for side, shape in sides:
+            try:
+                instance = side.examples.example(shape.locs, only_type="object")
+            except Unbuildable:
+                instance = {}
+            candidate = (
+                {k: v for k, v in instance.items() if k != name}
+                if isinstance(instance, dict)
+                else {}
+            )
+            # `repr` distinguishes 1 from True, which `==` does not.
+            if repr(candidate) not in seen:
+                seen.add(repr(candidate))
+                yield candidate
+
+    return Deferred(build())
 
 
 def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:

@@ -69,10 +69,13 @@ def reader_validator(
 
 
 def _formats(cls: Any) -> Any:
-    names = {*cls.FORMAT_CHECKER.checkers, "date-time", "date", "time"}
-    return jsonschema.FormatChecker(
-        formats=[n for n in names if n in jsonschema.FormatChecker().checkers]
-    )
+    # Each draft's own checker, and draft 7's `date-time`, `date` and `time` where the
+    # draft lacks them. The table of every format reads `time` as draft 3 does.
+    later = jsonschema.Draft7Validator.FORMAT_CHECKER.checkers
+    checker = jsonschema.FormatChecker(formats=())
+    bindings = {n: later[n] for n in ("date-time", "date", "time") if n in later}
+    checker.checkers = {**bindings, **cls.FORMAT_CHECKER.checkers}
+    return checker
 
 
 def _rewrite(node: Any, tolerant: bool, openapi: bool) -> None:

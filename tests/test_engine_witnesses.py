@@ -60,3 +60,37 @@ def test_lone_change_witness_unchanged() -> None:
         {"note": "x", "total": 0},
         {"note": 0, "total": 0},
     ]
+
+
+def test_widening_is_not_proven_by_another_change() -> None:
+    # The wider pattern accepts every old value; the old witness was rejected only
+    # because `b` became required.
+    old = record({"a": {"type": "string", "pattern": "^[a-z]+$"}, "b": {"type": "integer"}}, ["a"])
+    new = record({"a": {"type": "string", "pattern": "^[a-z]*$"}, "b": {"type": "integer"}}, ["a"])
+    new["required"] = ["a", "b"]
+    result = diff_documents(
+        schema_document(old, "old.json"), schema_document(new, "new.json"), Mode.BACKWARD
+    )
+    errors = {f.rule for f in result.findings if f.severity.value == "error"}
+    assert errors == {"required-property-added"}
+
+
+def test_witness_carries_member_required_around_it() -> None:
+    # `c` became required on the object around `e`: the witness of the narrowed `e`
+    # carries `c`, so only `e` breaks it.
+    old = record({"e": {"type": "integer"}, "c": {"type": "boolean"}}, [])
+    new = record({"e": {"type": "integer", "maximum": 3}, "c": {"type": "boolean"}}, ["c"])
+    witness = witnesses_by_rule(old, new)["number-range-narrowed"][0]
+    assert witness["e"] > 3
+    assert "c" in witness
+
+
+def test_time_format_read_as_drafts_read_it() -> None:
+    # jsonschema's table of every format reads `time` as draft 3 (`%H:%M:%S`); draft 7
+    # reads RFC 3339 times such as 10:30:00Z.
+    members = {"a": {"type": "string", "format": "time"}, "f": {"type": "integer"}}
+    old = record(members, ["a", "f"])
+    new = record({**members, "f": {"type": "string"}}, ["a", "f"])
+    backward = witnesses_by_rule(old, new)["type-changed"][0]
+    assert reader_validator(old, tolerant=False).is_valid(backward)
+    assert not reader_validator(new, tolerant=False).is_valid(backward)

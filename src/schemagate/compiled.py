@@ -98,13 +98,20 @@ BINDING_FORMATS = frozenset({"date-time", "date", "time"})
 @functools.cache
 def format_checker(dialect: str) -> Any:
     """Return jsonschema's checker of the formats that count under `dialect`: those its
-    draft defines and jsonschema can check, and the formats bindings parse."""
+    draft defines and jsonschema can check, and the formats bindings parse.
+
+    Each format is checked as the draft's own checker does, and a binding format the
+    draft lacks as draft 7 does. jsonschema's table of every format is no base: its
+    `time` is draft 3's `%H:%M:%S`, which rejects `10:30:00Z`.
+    """
     import jsonschema
 
-    cls = getattr(jsonschema, _JSONSCHEMA_CLASSES[dialect])
-    known = jsonschema.FormatChecker().checkers
-    names = (set(cls.FORMAT_CHECKER.checkers) | BINDING_FORMATS) & set(known)
-    return jsonschema.FormatChecker(formats=sorted(names))
+    draft = getattr(jsonschema, _JSONSCHEMA_CLASSES[dialect]).FORMAT_CHECKER.checkers
+    later = jsonschema.Draft7Validator.FORMAT_CHECKER.checkers
+    checker = jsonschema.FormatChecker(formats=())
+    bindings = {name: later[name] for name in BINDING_FORMATS if name in later}
+    checker.checkers = {**bindings, **draft}
+    return checker
 
 
 def _conforms(dialect: str, name: str, value: Any) -> bool:

@@ -634,22 +634,25 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
                     continue
                 if prover.target_rejects(direction, event):
                     return Witness(direction, event)
-                accepted = base is side
+                # Both sides accept the candidate here. From the target side's examples
+                # that shows this change does not reject it, so an event from the source
+                # side's examples that the target rejects would break for another change.
+                accepted = True
+                break
             if accepted:
-                # A valid event that both sides accept: rebuilding it from checked
-                # members only makes another valid event, so try the next candidate.
+                # Rebuilding the event from checked members only makes another event
+                # both accept, so try the next candidate.
                 break
     return None
 
 
 def _changed_elsewhere(walk: Walk, change: Change) -> bool:
-    """Tell whether the walk found a change that may reject events at a path that is
-    neither inside nor around `change`'s path."""
+    """Tell whether the walk found a change that may reject events anywhere but at or
+    inside `change`'s path: beside it, or around it, as a member made required there."""
     path = change.path
     for other in walk.changes:
         if other is change or not other.suspects:
             continue
-        length = min(len(path), len(other.path))
-        if path[:length] != other.path[:length]:
+        if other.path[: len(path)] != path:
             return True
     return False

@@ -360,7 +360,7 @@ def test_unchanged_follows_references(
     assert walk.unchanged(*_member_locations(walk, "a")) is unchanged
 
 
-def test_unchanged_target_read_otherwise_across_drafts() -> None:
+def test_cross_draft_target_not_unchanged() -> None:
     # `const` is a keyword in draft 7 and ignored in draft 4, so the same target text
     # accepts more values under draft 4.
     definitions = {"A": {"const": 1}}
@@ -402,7 +402,7 @@ def test_followed_references_change_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     assert followed == [_findings_of(old, new) for old, new in pairs]
 
 
-def test_followed_references_change_nothing_on_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_followed_references_corpus_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
     # The same on every ordered pair of the EventBridge corpus schemas that use `$ref`.
     from schemagate.diff import engine
 

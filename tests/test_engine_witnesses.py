@@ -26,7 +26,7 @@ def witnesses_by_rule(old: dict[str, Any], new: dict[str, Any]) -> dict[str, lis
     return found
 
 
-def test_retyped_member_witness_keeps_other_members_valid() -> None:
+def test_retyped_witness_keeps_others_valid() -> None:
     # `total` narrowed too: the witness of the retyped `note` carries a `total` the new
     # schema accepts, so the new schema rejects it for `note` alone.
     old = record({"note": {"type": "string"}, "total": {"type": "integer", "minimum": 0}}, [])
@@ -39,7 +39,7 @@ def test_retyped_member_witness_keeps_other_members_valid() -> None:
     assert reader_validator(old, tolerant=False).is_valid(backward)
 
 
-def test_required_member_witness_lacks_only_that_member() -> None:
+def test_required_witness_lacks_one_member() -> None:
     # Two members became required: each witness omits its own and carries the other.
     members = {"a": {"type": "string"}, "b": {"type": "string"}}
     old = record(members, [])
@@ -62,8 +62,8 @@ def test_lone_change_witness_unchanged() -> None:
     ]
 
 
-def test_widening_is_not_proven_by_another_change() -> None:
-    # The wider pattern accepts every old value; the old witness was rejected only
+def test_widening_not_proven_elsewhere() -> None:
+    # The wider pattern accepts every old value. The old witness was rejected only
     # because `b` became required.
     old = record({"a": {"type": "string", "pattern": "^[a-z]+$"}, "b": {"type": "integer"}}, ["a"])
     new = record({"a": {"type": "string", "pattern": "^[a-z]*$"}, "b": {"type": "integer"}}, ["a"])
@@ -75,7 +75,7 @@ def test_widening_is_not_proven_by_another_change() -> None:
     assert errors == {"required-property-added"}
 
 
-def test_witness_carries_member_required_around_it() -> None:
+def test_witness_carries_parent_required_member() -> None:
     # `c` became required on the object around `e`: the witness of the narrowed `e`
     # carries `c`, so only `e` breaks it.
     old = record({"e": {"type": "integer"}, "c": {"type": "boolean"}}, [])
@@ -85,9 +85,9 @@ def test_witness_carries_member_required_around_it() -> None:
     assert "c" in witness
 
 
-def test_time_format_read_as_drafts_read_it() -> None:
-    # jsonschema's table of every format reads `time` as draft 3 (`%H:%M:%S`); draft 7
-    # reads RFC 3339 times such as 10:30:00Z.
+def test_time_format_read_per_draft() -> None:
+    # jsonschema's table of every format reads `time` as draft 3 does (`%H:%M:%S`).
+    # Draft 7 reads RFC 3339 times such as 10:30:00Z.
     members = {"a": {"type": "string", "format": "time"}, "f": {"type": "integer"}}
     old = record(members, ["a", "f"])
     new = record({**members, "f": {"type": "string"}}, ["a", "f"])

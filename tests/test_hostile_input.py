@@ -154,7 +154,7 @@ def test_overlong_number_is_rejected(
     assert_one_line_error(code, err, path, "at most 4,300 digits")
 
 
-def test_superscript_index_in_reference_is_dangling(
+def test_superscript_index_reference_dangling(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # "²" passes `str.isdigit`, yet `int` rejects it, so it is no array index.
@@ -173,7 +173,7 @@ def test_yaml_date_named_as_written(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize("opening", ["[", '{"a":'])
-def test_nesting_limit_holds_at_its_boundary(opening: str) -> None:
+def test_nesting_limit_boundary(opening: str) -> None:
     # Text with too few brackets to nest past the limit is not walked. The first depth
     # past it is rejected with as few brackets as such text can have.
     closing = "]" if opening == "[" else "}"

@@ -190,7 +190,7 @@ def test_property_named_required_checked() -> None:
     ids=["alone", "beside-other-bound", "beside-own-bound"],
 )
 def test_draft7_bound_in_draft4_explained(member: dict[str, Any], words: str) -> None:
-    # Draft 6 made exclusive bounds numbers; draft 4 and OpenAPI 3.0 take booleans.
+    # Draft 6 made exclusive bounds numbers, where draft 4 and OpenAPI 3.0 take booleans.
     schema = {"type": "object", "properties": {"a": {"type": "integer", **member}}}
     text = json.dumps(schema)
     with pytest.raises(DocumentError, match=words):

@@ -74,7 +74,7 @@ def test_text_index_finds_spaced_flags(text: str, flag: str) -> None:
     assert getattr(index, flag)
 
 
-def test_resolver_takes_text_index_without_references() -> None:
+def test_reference_free_resolver_reads_text() -> None:
     member = '{"type": "object", "additionalProperties": false}'
     text = f'{{"type": "object", "properties": {{"a": {member}}}}}'
     resolver = Resolver(load_text(text, "a.json"))

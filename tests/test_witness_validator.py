@@ -113,7 +113,7 @@ def test_other_documents_take_jsonschema(schema: dict[str, Any]) -> None:
     assert validator(schema)._compiled is None
 
 
-def test_openapi_documents_take_the_compiled_validator() -> None:
+def test_openapi_documents_compiled() -> None:
     envelope = {
         "type": "object",
         "properties": {"detail": {"$ref": "#/components/schemas/Order"}},
@@ -133,7 +133,7 @@ def test_openapi_documents_take_the_compiled_validator() -> None:
 @pytest.mark.parametrize(
     "name", ["date-time", "date", "time", "hostname", "uri", "email", "ipv6", "uuid"]
 )
-def test_formats_are_checked_as_jsonschema_checks_them(name: str, value: str) -> None:
+def test_formats_checked_as_jsonschema_does(name: str, value: str) -> None:
     # jsonschema checks some formats only with optional packages installed, and
     # accepts any value of a format it does not check; jsonschema-rs checks more.
     # Draft 7 defines no `uuid`, so it stays unchecked there.
@@ -160,7 +160,7 @@ def test_inexact_values_left_to_jsonschema(schema: dict[str, Any], instance: Any
     assert checked.is_valid(instance) is expected
 
 
-def test_both_validators_agree_on_every_rule_case(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validators_agree_on_rule_cases(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every whole event the engine validates in the rule cases, in both directions and
     # under both policies, gets the same verdict from both validators.
     verdicts: list[tuple[bool, bool]] = []
@@ -187,7 +187,7 @@ def test_both_validators_agree_on_every_rule_case(monkeypatch: pytest.MonkeyPatc
     assert {expected for _, expected in verdicts} == {True, False}
 
 
-def test_unique_items_judged_as_jsonschema_judges() -> None:
+def test_unique_items_left_to_jsonschema() -> None:
     # jsonschema compares sorted neighbours only, and Python sorts [1] and [true] alike,
     # so it passes [[1], [true], [1]]. Witnesses follow jsonschema.
     schema = event(a={"type": "array", "uniqueItems": True})
@@ -203,9 +203,7 @@ def test_superscript_index_not_a_position() -> None:
 
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "jsonschema"])
-def test_component_named_with_percent_is_the_root(
-    compiled: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_percent_component_is_root(compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     # A `$ref` is a URI fragment, where `%25` is `%`: the root must name the component
     # "a%25b" itself, not "a%b".
     document = openapi_with_components(
@@ -218,7 +216,7 @@ def test_component_named_with_percent_is_the_root(
     assert not checked.is_valid(5)
 
 
-def test_components_named_with_percent_form_the_union() -> None:
+def test_percent_components_form_union() -> None:
     document = openapi_with_components(
         "Orders", {"a%25b": {"type": "string"}, "c": {"type": "boolean"}}
     )

@@ -202,7 +202,8 @@ def _same_targets(walk: Walk, old_loc: Loc, new_loc: Loc) -> bool:
         if (old_pointer, new_pointer) in followed:
             continue
         followed.add((old_pointer, new_pointer))
-        if not (old_resolver.holds(old_pointer, old) and new_resolver.holds(new_pointer, new)):
+        own = old_resolver.is_own_node(old_pointer, old)
+        if not (own and new_resolver.is_own_node(new_pointer, new)):
             return False
         if dynamic and any(f"'{key}'" in repr(old) for key in dynamic):
             return False
@@ -619,6 +620,8 @@ def _prove(walk: Walk, prover: Prover, change: Change, direction: Direction) -> 
     # changed elsewhere, where the target may reject it for that change too. Built from
     # the target side's examples, with the same value at this change, it breaks for
     # this one alone, so it is tried first where there are such changes.
+    # NOTE: where the source side rejects the target-based event, the source-based one
+    # may still be rejected only for another change, as between unrelated event types.
     bases = [(side, root)]
     if change.branch is None and _changed_elsewhere(walk, change):
         bases.insert(0, (target, target_root))

@@ -175,7 +175,7 @@ def _compare_required(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
 
 def _without_member(*sides: tuple[Side, Shape], name: str) -> Deferred:
     """Return each side's example object without member `name`, once each, built when
-    the prover asks for them.
+    the prover requests them.
 
     The side that requires `name` comes first: its example has every other member it
     requires, so the event lacks `name` alone.
@@ -194,8 +194,9 @@ def _without_member(*sides: tuple[Side, Shape], name: str) -> Deferred:
                 else {}
             )
             # `repr` distinguishes 1 from True, which `==` does not.
-            if repr(candidate) not in seen:
-                seen.add(repr(candidate))
+            key = repr(candidate)
+            if key not in seen:
+                seen.add(key)
                 yield candidate
 
     return Deferred(build())

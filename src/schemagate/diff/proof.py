@@ -84,12 +84,12 @@ _READ_ALIKE = {
     Dialect.DRAFT6: _DRAFT6_ALIKE,
     Dialect.DRAFT7: _DRAFT6_ALIKE | {"if", "then", "else"},
 }
-# Every keyword some draft reads. Outside the sets above, each is one jsonschema-rs may
+# Every keyword some draft reads, but `$defs`, which only contains schemas that count
+# where a reference reaches them. Outside the sets above, each is one jsonschema-rs may
 # read otherwise (`contentMediaType` is asserted in draft 7), or one that changes how
 # references resolve (an `$id` below the root).
 _KEYWORDS = _READ_ALIKE[Dialect.DRAFT7] | {
     "$anchor",
-    "$defs",
     "$dynamicAnchor",
     "$dynamicRef",
     "$id",
@@ -113,12 +113,9 @@ _KEYWORDS = _READ_ALIKE[Dialect.DRAFT7] | {
     "unevaluatedProperties",
     "uniqueItems",
 }
-# Per dialect, the keywords that keep jsonschema-rs from validating witnesses. `$defs`
-# only holds schemas, which count where a reference reaches them.
-_OTHER_KEYWORDS = {
-    dialect: frozenset(_KEYWORDS - alike - {"$defs"}) for dialect, alike in _READ_ALIKE.items()
-}
-# Keywords that only the root may hold: below it, an id would change where references
+# Per dialect, the keywords that keep jsonschema-rs from validating witnesses.
+_OTHER_KEYWORDS = {dialect: frozenset(_KEYWORDS - alike) for dialect, alike in _READ_ALIKE.items()}
+# Keywords that only the root may contain: below it, an id would change where references
 # resolve.
 _ROOT_ONLY = frozenset({"$schema", "$id", "id"})
 

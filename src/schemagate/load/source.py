@@ -29,7 +29,7 @@ EXACT_NUMBER_LIMIT = 2**53
 
 
 class Parsed(NamedTuple):
-    """Parsed text, and what the parser saw on the way."""
+    """Parsed text, with what parsing found out about its syntax and numbers."""
 
     data: Any
     # True where the text is JSON, so that every key is spelled in it (unless escaped).

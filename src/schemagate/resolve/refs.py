@@ -96,14 +96,14 @@ class Resolver:
     def _sorted_refs(self) -> list[tuple[str, Any]]:
         return sorted(self._refs, key=lambda item: item[0])
 
-    def holds(self, pointer: str, schema: Any) -> bool:
+    def is_own_node(self, pointer: str, schema: Any) -> bool:
         """Tell whether `schema` is the document's own node at `pointer`."""
         found, value = self._find(pointer)
         return found and value is schema
 
     @property
     def references(self) -> list[tuple[str, Any]]:
-        """Every reference of the document, with the pointer of the schema holding it."""
+        """Every reference of the document, with the pointer of the schema containing it."""
         return self._refs
 
     @functools.cached_property

@@ -150,7 +150,12 @@ def test_mode_none_reports_but_never_fails(capsys: pytest.CaptureFixture[str]) -
     assert {f["severity"] for f in report["findings"]} == {"info"}
 
 
-def test_backward_mode_ignores_forward_only_breaks(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("mode", "forward_breaks"), [("backward", 0), ("full", 1)])
+def test_mode_proves_only_its_directions(
+    capsys: pytest.CaptureFixture[str], mode: str, forward_breaks: int
+) -> None:
+    # The pair widens a member from string to any type: a break in the forward
+    # direction only, which backward mode does not check and so does not report.
     folder = corpus_dir("eventbridge")
     code, out, _ = run(
         [
@@ -158,17 +163,17 @@ def test_backward_mode_ignores_forward_only_breaks(capsys: pytest.CaptureFixture
             str(folder / "mridehalgh__demo-schema.v1.json"),
             str(folder / "mridehalgh__demo-schema.v2-incompatible.json"),
             "--mode",
-            "backward",
+            mode,
             "--format",
             "json",
         ],
         capsys,
     )
-    assert code == 0
     report = json.loads(out)
-    forward_only = [f for f in report["findings"] if f["breaks"] == ["forward"]]
-    assert forward_only
-    assert all(f["severity"] == "info" for f in forward_only)
+    forward = [f for f in report["findings"] if "forward" in f["breaks"]]
+    assert len(forward) == forward_breaks
+    assert code == (1 if forward_breaks else 0)
+    assert all(f["severity"] == "error" for f in forward)
 
 
 @pytest.fixture

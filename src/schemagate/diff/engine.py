@@ -539,14 +539,17 @@ def _stopped_finding(
 def _findings(
     walk: Walk, prover: Prover, change: Change, mode: Mode, proven: set[tuple[int, Direction]]
 ) -> Iterator[Finding]:
-    """Prove `change` in each suspected direction and describe the result.
+    """Prove `change` in each suspected direction the mode checks and describe the result.
 
-    `proven` collects (group, direction) for the proven changes of a group: the probes
-    that follow an alternative proven in a direction are not tried in it.
+    A mode that checks no direction (NONE) proves every suspected one, as a report of
+    what the change breaks. `proven` collects (group, direction) for the proven changes
+    of a group: the probes that follow an alternative proven in a direction are not
+    tried in it.
     """
     witnesses: list[Witness] = []
     unproven: list[Direction] = []
-    for direction in sorted(change.suspects):
+    checked_suspects = change.suspects & mode.directions if mode.directions else change.suspects
+    for direction in sorted(checked_suspects):
         if change.probe and (change.group, direction) in proven:
             continue
         witness = _prove(walk, prover, change, direction)

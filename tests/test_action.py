@@ -366,3 +366,48 @@ def test_paths_input_split(text: str, paths: list[str], tmp_path: Path) -> None:
     argv = check_arguments({"SCHEMAGATE_PATHS": text}, report, summary, log)
     assert argv[0] == "check"
     assert [a for a in argv[1:] if not a.startswith("-")][: len(paths)] == paths
+
+
+def deleting_pull_request(workspace: Path) -> dict[str, object]:
+    """Commit the workspace with a registered Refund schema, then delete that file; return
+    a pull request event whose base is that commit."""
+    from tests.test_baseline import git
+
+    write_snapshot(
+        workspace / "snapshot",
+        "orders",
+        [
+            SchemaVersion(name, "1", "JSONSchemaDraft4", json.dumps(OLD, indent=2))
+            for name in ("Order", "Refund")
+        ],
+    )
+    refund = workspace / "schemas" / "Refund.json"
+    refund.write_text(json.dumps(OLD, indent=2), encoding="utf-8")
+    git(workspace, "init", "-q", "-b", "main")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-q", "-m", "Add schemas")
+    refund.unlink()
+    event = pull_request_event()
+    base = git(workspace, "rev-parse", "HEAD").strip()
+    event["pull_request"]["base"]["sha"] = base  # type: ignore[index]
+    return event
+
+
+def test_deleted_schema_blocks_pull_request(workspace: Path, tmp_path: Path) -> None:
+    fake = runner(workspace, tmp_path, event=deleting_pull_request(workspace))
+    result = fake.run("check")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(Path(read_outputs(fake.output_file)["report-path"]).read_text("utf-8"))
+    refund = [s for s in report["schemas"] if s["name"] == "Refund"]
+    assert [f["rule"] for f in refund[0]["findings"]] == ["schema-deleted"]
+    assert "::error file=schemas/Refund.json" in result.stdout
+
+
+def test_missing_base_commit_warns(workspace: Path, tmp_path: Path) -> None:
+    event = deleting_pull_request(workspace)
+    event["pull_request"]["base"]["sha"] = "0" * 40  # type: ignore[index]
+    fake = runner(workspace, tmp_path, event=event)
+    result = fake.run("check")
+    report = json.loads(Path(read_outputs(fake.output_file)["report-path"]).read_text("utf-8"))
+    assert [s["name"] for s in report["schemas"]] == ["Order"]
+    assert f"the base commit {'0' * 40} is not in the checkout" in result.stdout

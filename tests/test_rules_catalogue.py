@@ -18,6 +18,7 @@ CASES = TESTS / "cases"
 # The audit checks that the test file exists and mentions the rule ID.
 EMITTED_ELSEWHERE = {
     "schema-unregistered": "test_cli_gate.py",
+    "schema-deleted": "test_deleted_schemas.py",
     "comparison-incomplete": "test_engine_bounds.py",
     "event-routing-changed": "test_cli_gate.py",
     "accepted-change-expired": "test_config.py",

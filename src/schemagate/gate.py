@@ -128,6 +128,44 @@ def check_schemas(
     return review(result, documents, registry) if review is not None else result
 
 
+def deleted_schemas(
+    deleted: Iterable[tuple[str, str]], registry: Registry, ref: str, mode: Mode
+) -> list[SchemaResult]:
+    """Return a result for each schema file deleted since `ref` whose schema the registry
+    has, given (schema name, path at `ref`) pairs.
+
+    A git baseline is the files at `ref` themselves, so every deleted file counts there.
+    A registry counts only schemas it has: a file deleted before it was published
+    leaves no consumer behind.
+    """
+    rule = get_rule("schema-deleted")
+    severity = rule.severity if mode.directions else Severity.INFO
+    results = []
+    for name, path in deleted:
+        if registry.uri.startswith("git:"):
+            version, registered = ref, ""
+        else:
+            latest = registry.get_version(name)
+            if latest is None:
+                logger.debug("%s: deleted since %s, and not in %s", path, ref, registry.uri)
+                continue
+            version = latest.version
+            registered = f" and {registry.uri} has version {version}"
+        finding = Finding(
+            rule.id,
+            severity,
+            frozenset(),
+            "",
+            None,
+            f"schema {name!r} is deleted: {path} exists at {ref}{registered}; its consumers "
+            "and replays of its archived events still read it, so restore the file or "
+            "accept the deletion with a reason",
+        )
+        status = Status.BREAKING if severity is Severity.ERROR else Status.COMPATIBLE
+        results.append(SchemaResult(name, path, status, version, [finding]))
+    return results
+
+
 def select_versions(
     versions: list[SchemaVersion], window_start: datetime | None
 ) -> list[SchemaVersion]:

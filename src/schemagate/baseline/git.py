@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from schemagate.errors import InputError
@@ -132,6 +132,41 @@ class GitBaseline:
                 continue
             names.setdefault(self._name_of(candidate), []).append(relative)
         return names
+
+
+def deleted_files(
+    ref: str, folders: Iterable[Path], local_names: Iterable[str], name_of: Callable[[Path], str]
+) -> list[tuple[str, str]]:
+    """Return (schema name, path) of each schema file under `folders` at `ref` whose
+    schema name no local file has: the schemas deleted since `ref`.
+
+    A file renamed or moved keeps its schema name, so it is not deleted. Paths are
+    relative to the repository's top folder, as git writes them.
+    """
+    from schemagate.load.document import SCHEMA_SUFFIXES
+
+    local = set(local_names)
+    found: dict[str, str] = {}
+    for folder in folders:
+        if ref == "HEAD" and _no_commits(folder):
+            # Before a repository's first commit there is nothing to delete.
+            continue
+        _verify_ref(ref, folder)
+        root = _git(["rev-parse", "--show-toplevel"], folder).stdout.decode().strip()
+        top = Path(root)
+        inside = folder.resolve().relative_to(top.resolve()).as_posix()
+        listed = _git(
+            ["ls-tree", "-r", "--name-only", "-z", "--end-of-options", ref, "--", inside],
+            top,
+        )
+        for raw in listed.stdout.split(b"\0"):
+            relative = raw.decode("utf-8", errors="replace")
+            if not relative or PurePosixPath(relative).suffix.lower() not in SCHEMA_SUFFIXES:
+                continue
+            name = name_of(top / relative)
+            if name not in local:
+                found.setdefault(name, relative)
+    return sorted(found.items())
 
 
 def _schema_type(content: str) -> str:

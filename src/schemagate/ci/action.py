@@ -53,7 +53,36 @@ def check_arguments(
     reason = allow_reason(environ)
     if reason:
         argv += [f"--allow-breaking={reason}"]
+    base = base_commit(environ)
+    if base:
+        argv += [f"--base-ref={base}"]
     return argv
+
+
+def base_commit(environ: Mapping[str, str]) -> str | None:
+    """Return the pull request's base commit, from which `check` finds deleted schema
+    files. Print a warning and return None where the checkout lacks that commit."""
+    import subprocess
+
+    pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
+    if pull is None or pull.base_sha is None:
+        return None
+    try:
+        found = subprocess.run(
+            ["git", "cat-file", "-e", f"{pull.base_sha}^{{commit}}"],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        found = None
+    if found is not None and found.returncode == 0:
+        return pull.base_sha
+    print(
+        f"::warning title=schemagate::deleted schema files are not checked: the base "
+        f"commit {pull.base_sha} is not in the checkout; check out with fetch-depth: 0",
+        flush=True,
+    )
+    return None
 
 
 def _paths(text: str) -> list[str]:

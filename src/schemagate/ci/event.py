@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,8 @@ class PullRequest:
     labels: frozenset[str]
     # Pull requests from forks get a read-only token, so they cannot be commented on.
     from_fork: bool
+    # The commit the pull request's branch is compared with, as 40 hex digits.
+    base_sha: str | None = None
 
 
 def read_pull_request(event_path: str | None) -> PullRequest | None:
@@ -30,7 +35,9 @@ def read_pull_request(event_path: str | None) -> PullRequest | None:
         for label in pull.get("labels") or []
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     )
-    return PullRequest(pull["number"], labels, _from_fork(pull, payload))
+    sha = (pull.get("base") or {}).get("sha")
+    base_sha = sha if isinstance(sha, str) and _COMMIT.fullmatch(sha) else None
+    return PullRequest(pull["number"], labels, _from_fork(pull, payload), base_sha)
 
 
 def _from_fork(pull: dict[str, Any], payload: dict[str, Any]) -> bool:

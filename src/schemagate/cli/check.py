@@ -20,6 +20,7 @@ from schemagate.config import Settings, load_settings
 from schemagate.errors import EXIT_GATE_FAILED, EXIT_OK, InputError
 
 if TYPE_CHECKING:
+    from schemagate.modes import Mode
     from schemagate.overrides import Overrides
     from schemagate.registry.base import Registry
     from schemagate.report.model import CheckResult
@@ -39,6 +40,15 @@ if TYPE_CHECKING:
     default=None,
     metavar="git:REF",
     help="Compare with the same files at a git ref instead of a registry, e.g. git:origin/main.",
+)
+@click.option(
+    "--base-ref",
+    "base_ref",
+    default=None,
+    metavar="REF",
+    help="Git ref the change starts from, e.g. origin/main: a schema file there that is "
+    "deleted locally fails the gate while the registry has its schema (default: the "
+    "--against ref; only checked folders count).",
 )
 @gate_options
 @click.option(
@@ -72,6 +82,7 @@ def command(
     paths: tuple[Path, ...],
     registry_uri: str | None,
     against: str | None,
+    base_ref: str | None,
     mode_name: str | None,
     strict: bool | None,
     output_format: str,
@@ -123,12 +134,56 @@ def command(
     result = check_schemas(
         files, registry, mode, policy, settings.names, settings.base, review=review, since=since
     )
+    deletions_since = base_ref
+    if deletions_since is None:
+        deletions_since = _git_ref(against or registry_uri or settings.registry)
+    if deletions_since is not None:
+        result = _with_deleted(result, inputs, files, deletions_since, registry, mode, settings)
     result = apply_overrides(result, _overrides(settings, fail_on, allow_new, allow_breaking))
     if not paths:
         _warn_unknown_accepted(settings, result)
     click.echo(reporter.check(result, use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.check(result, False))
     return EXIT_OK if result.ok else EXIT_GATE_FAILED
+
+
+def _git_ref(uri: str | None) -> str | None:
+    from schemagate.baseline import parse_git_uri
+
+    return None if uri is None else parse_git_uri(uri)
+
+
+def _with_deleted(
+    result: CheckResult,
+    inputs: list[Path],
+    files: list[Path],
+    ref: str,
+    registry: Registry,
+    mode: Mode,
+    settings: Settings,
+) -> CheckResult:
+    """Add a result for each registered schema whose file, in a checked folder at `ref`,
+    no local file replaces."""
+    import dataclasses
+
+    from schemagate.baseline import deleted_files
+    from schemagate.gate import deleted_schemas, schema_name
+
+    if not ref.strip() or ref.startswith("-"):
+        raise InputError(
+            f"invalid --base-ref {ref!r}; name a branch, tag or commit, such as origin/main"
+        )
+    folders = [path for path in inputs if path.is_dir()]
+    if not folders:
+        return result
+
+    def name_of(path: Path) -> str:
+        return schema_name(path, settings.names, settings.base)
+
+    local = [name_of(path) for path in files]
+    removed = deleted_files(ref, folders, local, name_of)
+    found = deleted_schemas(removed, registry, ref, mode)
+    return dataclasses.replace(result, schemas=[*result.schemas, *found])
 
 
 def _warn_unknown_accepted(settings: Settings, result: CheckResult) -> None:

@@ -334,6 +334,15 @@ _ROWS = [
         "Producers would emit events whose schema consumers cannot look up.",
         "Register the schema with `schemagate publish`, or pass `--allow-new`.",
     ),
+    _rule(
+        "schema-deleted",
+        E,
+        "A schema file at the base ref, whose schema is registered there, was deleted.",
+        "Consumers still subscribe to the event type, and archived events of it are "
+        "replayed, so its schema must stay readable and its producer must keep to it.",
+        "Restore the file. To retire the event type, record the deletion as an accepted "
+        'change with pointer "" and a reason.',
+    ),
     # Consumer contracts and event-type versions (schemagate.contracts).
     _rule(
         "contract-field-removed",

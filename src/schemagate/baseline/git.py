@@ -154,7 +154,11 @@ def deleted_files(
         _verify_ref(ref, folder)
         root = _git(["rev-parse", "--show-toplevel"], folder).stdout.decode().strip()
         top = Path(root)
-        inside = folder.resolve().relative_to(top.resolve()).as_posix()
+        try:
+            inside = folder.resolve().relative_to(top.resolve()).as_posix()
+        except ValueError:
+            # A link to a folder outside the repository: git holds none of its files.
+            continue
         listed = _git(
             ["ls-tree", "-r", "--name-only", "-z", "--end-of-options", ref, "--", inside],
             top,

@@ -410,4 +410,24 @@ def test_missing_base_commit_warns(workspace: Path, tmp_path: Path) -> None:
     result = fake.run("check")
     report = json.loads(Path(read_outputs(fake.output_file)["report-path"]).read_text("utf-8"))
     assert [s["name"] for s in report["schemas"]] == ["Order"]
-    assert f"the base commit {'0' * 40} is not in the checkout" in result.stdout
+    assert f"the base commit {'0' * 40} is not a commit in the checkout" in result.stdout
+    summary = fake.summary_file.read_text(encoding="utf-8")
+    assert "deleted schema files are not checked" in summary
+
+
+def test_uppercase_base_commit_is_read(workspace: Path, tmp_path: Path) -> None:
+    event = deleting_pull_request(workspace)
+    event["pull_request"]["base"]["sha"] = event["pull_request"]["base"]["sha"].upper()  # type: ignore[index]
+    fake = runner(workspace, tmp_path, event=event)
+    result = fake.run("check")
+    assert "::error file=schemas/Refund.json" in result.stdout
+
+
+@pytest.mark.parametrize("sha", ["abc1234", "not-a-sha; rm -rf /", 12345])
+def test_malformed_base_commit_warns(workspace: Path, tmp_path: Path, sha: object) -> None:
+    event = deleting_pull_request(workspace)
+    event["pull_request"]["base"]["sha"] = sha  # type: ignore[index]
+    fake = runner(workspace, tmp_path, event=event)
+    result = fake.run("check")
+    assert "is not a 40-digit commit SHA" in result.stdout
+    assert "Refund" not in inert_block(result.stdout)

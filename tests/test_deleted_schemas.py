@@ -177,3 +177,53 @@ def test_base_ref_outside_git_is_input_error(
     code, _, err = check(capsys, "--registry", registry, "--base-ref", "main", "schemas")
     assert code == 2
     assert "is not inside a git repository" in err
+
+
+def test_deletion_dropping_its_mapping(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = repo / "schemagate.toml"
+    settings.write_text('[names]\n"Refund" = "com.example@Refund"\n', encoding="utf-8")
+    git(repo, "add", "schemagate.toml")
+    git(repo, "commit", "-q", "-m", "Name Refund")
+    # The change deletes the file and its mapping together.
+    settings.write_text("", encoding="utf-8")
+    registry = snapshot_of(repo, "Order", "com.example@Refund")
+    code, report, _ = check(capsys, "--registry", registry, "--base-ref", "HEAD", "schemas")
+    assert code == 1
+    assert [s["name"] for s in deleted(report)] == ["com.example@Refund"]
+
+
+@pytest.mark.parametrize("emptied", ["removed", "empty"])
+def test_every_schema_deleted(
+    repo: Path, emptied: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "schemas" / "Order.json").unlink()
+    if emptied == "removed":
+        (repo / "schemas").rmdir()
+    code, report, _ = check(capsys, "--against", "git:main")
+    assert code == 1
+    assert sorted(s["name"] for s in deleted(report)) == ["Order", "Refund"]
+
+
+def test_missing_folder_without_deletions(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = check(capsys, "--against", "git:main", "elsewhere")
+    assert code == 2
+    assert "no schema files (.json, .yaml, .yml) in elsewhere" in err
+
+
+def test_orphan_branch_has_nothing_deleted(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "checkout", "-q", "--orphan", "fresh")
+    code, report, _ = check(capsys, "--against", "git:HEAD", "--allow-new", "schemas")
+    assert code == 0
+    assert [s["status"] for s in report["schemas"]] == ["new"]
+
+
+def test_folder_named_like_pathspec(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = repo / ":(top)x"
+    folder.mkdir()
+    (folder / "Magic.json").write_text(SCHEMA_TEXT, encoding="utf-8")
+    git(repo, "add", "--", ":(literal):(top)x/Magic.json")
+    git(repo, "commit", "-q", "-m", "Add Magic")
+    (folder / "Magic.json").unlink()
+    code, report, _ = check(capsys, "--against", "git:HEAD", ":(top)x")
+    assert code == 1
+    assert [s["name"] for s in deleted(report)] == ["Magic"]

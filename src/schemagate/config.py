@@ -8,6 +8,7 @@ against `data/config.schema.json`, which ships with the package for editors too.
 from __future__ import annotations
 
 import datetime
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from schemagate.errors import ConfigError, InputError
 from schemagate.modes import Mode, Policy, parse_mode
 from schemagate.overrides import AcceptedChange, Overrides
 from schemagate.rules.catalogue import RULES, Severity
+
+logger = logging.getLogger(__name__)
 
 KNOWN_KEYS = frozenset(
     {
@@ -155,6 +158,21 @@ def _table(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: schemagate settings must be a table")
     return data
+
+
+def names_in_text(text: str, path: Path) -> dict[str, str]:
+    """Return the name mapping of a settings file's text, such as the file at a git ref.
+
+    Text that is no valid settings file maps nothing, and a warning is logged.
+    """
+    try:
+        data = tomllib.loads(text)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("schemagate", {})
+        return _names(data if isinstance(data, dict) else {}, path)
+    except (tomllib.TOMLDecodeError, ConfigError, AttributeError) as exc:
+        logger.warning("%s: names not read from an earlier version (%s)", path, exc)
+        return {}
 
 
 def _string(table: dict[str, Any], key: str, path: Path) -> str | None:

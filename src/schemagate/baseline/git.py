@@ -49,7 +49,7 @@ class GitBaseline:
         self._contents: dict[str, str | None] = {}
         self._elsewhere: dict[Path, dict[str, list[str]]] = {}
         folders = {path.resolve().parent for path in self._files.values()}
-        # Before a repository's first commit HEAD names no commit, and every file is new.
+        # Before a branch's first commit HEAD names no commit, and every file is new.
         self._unborn: set[Path] = set()
         for folder in sorted(folders):
             if ref == "HEAD" and _no_commits(folder):
@@ -134,6 +134,11 @@ class GitBaseline:
         return names
 
 
+def file_at(ref: str, path: Path) -> str | None:
+    """Return the text of the file at `path` as it is at `ref`, or None where it was absent."""
+    return _show(ref, path)
+
+
 def deleted_files(
     ref: str, folders: Iterable[Path], local_names: Iterable[str], name_of: Callable[[Path], str]
 ) -> list[tuple[str, str]]:
@@ -148,19 +153,34 @@ def deleted_files(
     local = set(local_names)
     found: dict[str, str] = {}
     for folder in folders:
-        if ref == "HEAD" and _no_commits(folder):
-            # Before a repository's first commit there is nothing to delete.
+        # git runs in the nearest folder that still exists.
+        present = folder.absolute()
+        while not present.is_dir():
+            present = present.parent
+        if ref == "HEAD" and _no_commits(present):
+            # Before a branch's first commit there is nothing to delete.
             continue
-        _verify_ref(ref, folder)
-        root = _git(["rev-parse", "--show-toplevel"], folder).stdout.decode().strip()
+        _verify_ref(ref, present)
+        root = _git(["rev-parse", "--show-toplevel"], present).stdout.decode().strip()
         top = Path(root)
         try:
             inside = folder.resolve().relative_to(top.resolve()).as_posix()
         except ValueError:
-            # A link to a folder outside the repository: git holds none of its files.
+            # A link to a folder outside the repository: git has none of its files.
             continue
+        # Literal pathspecs, so that a folder named like `:(top)x` is read as written.
         listed = _git(
-            ["ls-tree", "-r", "--name-only", "-z", "--end-of-options", ref, "--", inside],
+            [
+                "--literal-pathspecs",
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "-z",
+                "--end-of-options",
+                ref,
+                "--",
+                inside,
+            ],
             top,
         )
         for raw in listed.stdout.split(b"\0"):
@@ -185,11 +205,14 @@ def _git(args: list[str], folder: Path) -> subprocess.CompletedProcess[bytes]:
 
 
 def _no_commits(folder: Path) -> bool:
-    """Tell whether the repository around `folder` has no commit yet."""
+    """Tell whether HEAD of the repository around `folder` names a branch with no commit
+    yet: a new repository, or an orphan branch."""
     inside = _git(["rev-parse", "--is-inside-work-tree"], folder)
     if inside.returncode != 0:
         return False
-    return not _git(["rev-list", "-n", "1", "--all"], folder).stdout.strip()
+    if _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], folder).returncode == 0:
+        return False
+    return _git(["symbolic-ref", "--quiet", "HEAD"], folder).returncode == 0
 
 
 def _verify_ref(ref: str, folder: Path) -> None:

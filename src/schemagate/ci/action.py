@@ -12,18 +12,28 @@ import contextlib
 import io
 import json
 import os
+import re
 import secrets
 import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from schemagate.ci.event import read_pull_request
+from schemagate.ci.event import PullRequest, read_pull_request
 from schemagate.errors import EXIT_USAGE
+
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+# The default of `pull` arguments: the pull request is not read from the event file yet.
+_UNREAD = object()
 
 
 def check_arguments(
-    environ: Mapping[str, str], report: Path, summary: Path, log: Path
+    environ: Mapping[str, str],
+    report: Path,
+    summary: Path,
+    log: Path,
+    base: str | None = None,
+    pull: object = _UNREAD,
 ) -> list[str]:
     """Build the `schemagate check` argument list from the Action's inputs.
 
@@ -50,39 +60,39 @@ def check_arguments(
     sarif = environ.get("SCHEMAGATE_SARIF_FILE", "").strip()
     if sarif:
         argv += [f"--output=sarif={sarif}"]
-    reason = allow_reason(environ)
+    reason = allow_reason(environ, pull)
     if reason:
         argv += [f"--allow-breaking={reason}"]
-    base = base_commit(environ)
     if base:
         argv += [f"--base-ref={base}"]
     return argv
 
 
-def base_commit(environ: Mapping[str, str]) -> str | None:
+def base_commit(pull: PullRequest | None) -> tuple[str | None, str | None]:
     """Return the pull request's base commit, from which `check` finds deleted schema
-    files. Print a warning and return None where the checkout lacks that commit."""
+    files, or None and the reason they cannot be checked."""
     import subprocess
 
-    pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
     if pull is None or pull.base_sha is None:
-        return None
+        return None, None
+    sha = pull.base_sha.lower()
+    if not _COMMIT.fullmatch(sha):
+        return None, (
+            f"deleted schema files are not checked: the event's base commit "
+            f"{pull.base_sha!r} is not a 40-digit commit SHA"
+        )
     try:
         found = subprocess.run(
-            ["git", "cat-file", "-e", f"{pull.base_sha}^{{commit}}"],
-            capture_output=True,
-            check=False,
+            ["git", "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True, check=False
         )
     except FileNotFoundError:
         found = None
     if found is not None and found.returncode == 0:
-        return pull.base_sha
-    print(
-        f"::warning title=schemagate::deleted schema files are not checked: the base "
-        f"commit {pull.base_sha} is not in the checkout; check out with fetch-depth: 0",
-        flush=True,
+        return sha, None
+    return None, (
+        f"deleted schema files are not checked: the base commit {sha} is not a commit in "
+        "the checkout; check out with fetch-depth: 0"
     )
-    return None
 
 
 def _paths(text: str) -> list[str]:
@@ -94,17 +104,23 @@ def _paths(text: str) -> list[str]:
     return text.split()
 
 
-def allow_reason(environ: Mapping[str, str]) -> str | None:
-    """Return why breaks are allowed when the pull request carries the allow label."""
+def allow_reason(environ: Mapping[str, str], pull: object = _UNREAD) -> str | None:
+    """Return why breaks are allowed when the pull request carries the allow label.
+
+    `pull` is the pull request (None for another event); by default it is read from the
+    event file.
+    """
     label = environ.get("SCHEMAGATE_ALLOW_LABEL", "").strip()
-    pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
-    if not label or pull is None or label not in pull.labels:
+    if pull is _UNREAD:
+        pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
+    if not isinstance(pull, PullRequest) or not label or label not in pull.labels:
         return None
     return f"pull request #{pull.number} carries the label {label!r}"
 
 
 def main(environ: Mapping[str, str] | None = None) -> int:
     from schemagate.cli import main as schemagate_main
+    from schemagate.report.github import escape_data
 
     environ = os.environ if environ is None else environ
     folder = Path(environ.get("RUNNER_TEMP") or tempfile.gettempdir()) / "schemagate"
@@ -117,11 +133,18 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     sys.stdout.flush()
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
-        code = schemagate_main(check_arguments(environ, report, summary, log))
+        pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
+        base, skipped = base_commit(pull)
+        if skipped:
+            print(f"::warning title=schemagate::{escape_data(skipped)}", flush=True)
+        code = schemagate_main(check_arguments(environ, report, summary, log, base, pull))
     sys.stderr.write(errors.getvalue())
     sys.stdout.flush()
     if code >= EXIT_USAGE:
         _report_failure(code, errors.getvalue(), summary)
+    elif skipped and summary.is_file():
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write(f"\nNOTE: {skipped}.\n")
     _print_inert(log)
     _append_summary(environ.get("GITHUB_STEP_SUMMARY"), summary)
     _write_outputs(environ.get("GITHUB_OUTPUT"), code, report, summary)

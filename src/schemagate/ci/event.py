@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
-
-_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
@@ -20,7 +17,7 @@ class PullRequest:
     labels: frozenset[str]
     # Pull requests from forks get a read-only token, so they cannot be commented on.
     from_fork: bool
-    # The commit the pull request's branch is compared with, as 40 hex digits.
+    # The commit the pull request's branch is compared with, as the event gives it.
     base_sha: str | None = None
 
 
@@ -36,7 +33,7 @@ def read_pull_request(event_path: str | None) -> PullRequest | None:
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     )
     sha = (pull.get("base") or {}).get("sha")
-    base_sha = sha if isinstance(sha, str) and _COMMIT.fullmatch(sha) else None
+    base_sha = None if sha is None else str(sha)
     return PullRequest(pull["number"], labels, _from_fork(pull, payload), base_sha)
 
 

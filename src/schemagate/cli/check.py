@@ -117,13 +117,23 @@ def command(
     if registry_uri is not None and against is not None:
         raise InputError("pass either --registry or --against, not both")
     inputs = list(paths) or [settings.schemas_path]
-    files = discover(inputs)
-    if not files:
+    deletions_since = base_ref
+    if deletions_since is None:
+        deletions_since = _git_ref(against or registry_uri or settings.registry)
+    if deletions_since is not None and (not deletions_since.strip() or deletions_since[0] == "-"):
         raise InputError(
-            f"no schema files (.json, .yaml, .yml) in "
-            f"{', '.join(map(str, paths or (settings.schemas_path,)))}; add schema files, "
-            "or name the folder that has them (`schemas` in the settings, or as an argument)"
+            f"invalid --base-ref {deletions_since!r}; name a branch, tag or commit, such as "
+            "origin/main"
         )
+    no_files = InputError(
+        f"no schema files (.json, .yaml, .yml) in "
+        f"{', '.join(map(str, paths or (settings.schemas_path,)))}; add schema files, "
+        "or name the folder that has them (`schemas` in the settings, or as an argument)"
+    )
+    # A folder whose every schema file was deleted since the base ref may be empty or gone.
+    files = discover(inputs if deletions_since is None else [p for p in inputs if p.exists()])
+    if not files and deletions_since is None:
+        raise no_files
     check_spares_inputs(
         extra_outputs, files, settings, inputs, against or registry_uri, contracts_uri
     )
@@ -134,11 +144,10 @@ def command(
     result = check_schemas(
         files, registry, mode, policy, settings.names, settings.base, review=review, since=since
     )
-    deletions_since = base_ref
-    if deletions_since is None:
-        deletions_since = _git_ref(against or registry_uri or settings.registry)
     if deletions_since is not None:
         result = _with_deleted(result, inputs, files, deletions_since, registry, mode, settings)
+        if not result.schemas:
+            raise no_files
     result = apply_overrides(result, _overrides(settings, fail_on, allow_new, allow_breaking))
     if not paths:
         _warn_unknown_accepted(settings, result)
@@ -163,25 +172,31 @@ def _with_deleted(
     settings: Settings,
 ) -> CheckResult:
     """Add a result for each registered schema whose file, in a checked folder at `ref`,
-    no local file replaces."""
+    no local file replaces. A folder that no longer exists counts as empty."""
     import dataclasses
 
-    from schemagate.baseline import deleted_files
+    from schemagate.baseline import deleted_files, file_at
+    from schemagate.config import names_in_text
     from schemagate.gate import deleted_schemas, schema_name
 
-    if not ref.strip() or ref.startswith("-"):
-        raise InputError(
-            f"invalid --base-ref {ref!r}; name a branch, tag or commit, such as origin/main"
-        )
-    folders = [path for path in inputs if path.is_dir()]
+    folders = [path for path in inputs if path.is_dir() or not path.exists()]
     if not folders:
         return result
 
-    def name_of(path: Path) -> str:
-        return schema_name(path, settings.names, settings.base)
+    # Files at the ref are named by the name mapping of that time, so a deletion that
+    # also drops the file's mapping is still found under the registered name. Today's
+    # mapping names the files the mapping at the ref leaves out.
+    names_then = dict(settings.names)
+    if settings.source is not None:
+        text = file_at(ref, settings.source)
+        if text is not None:
+            names_then.update(names_in_text(text, settings.source))
 
-    local = [name_of(path) for path in files]
-    removed = deleted_files(ref, folders, local, name_of)
+    def name_then(path: Path) -> str:
+        return schema_name(path, names_then, settings.base)
+
+    local = [schema_name(path, settings.names, settings.base) for path in files]
+    removed = deleted_files(ref, folders, local, name_then)
     found = deleted_schemas(removed, registry, ref, mode)
     return dataclasses.replace(result, schemas=[*result.schemas, *found])
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from schemagate.baseline.git import GIT_SCHEME
 from schemagate.diff.engine import diff_documents
 from schemagate.errors import InputError
 from schemagate.load.document import SCHEMA_SUFFIXES, SchemaDocument, load_file, load_text
@@ -142,7 +143,7 @@ def deleted_schemas(
     severity = rule.severity if mode.directions else Severity.INFO
     results = []
     for name, path in deleted:
-        if registry.uri.startswith("git:"):
+        if registry.uri.startswith(GIT_SCHEME):
             version, registered = ref, ""
         else:
             latest = registry.get_version(name)

@@ -52,7 +52,7 @@ class GitBaseline:
         # Before a branch's first commit HEAD names no commit, and every file is new.
         self._unborn: set[Path] = set()
         for folder in sorted(folders):
-            if ref == "HEAD" and _no_commits(folder):
+            if ref == "HEAD" and _head_unborn(folder):
                 self._unborn.add(folder)
                 continue
             _verify_ref(ref, folder)
@@ -157,7 +157,7 @@ def deleted_files(
         present = folder.absolute()
         while not present.is_dir():
             present = present.parent
-        if ref == "HEAD" and _no_commits(present):
+        if ref == "HEAD" and _head_unborn(present):
             # Before a branch's first commit there is nothing to delete.
             continue
         _verify_ref(ref, present)
@@ -204,7 +204,7 @@ def _git(args: list[str], folder: Path) -> subprocess.CompletedProcess[bytes]:
         raise InputError("git is not installed; install git or compare with a registry") from None
 
 
-def _no_commits(folder: Path) -> bool:
+def _head_unborn(folder: Path) -> bool:
     """Tell whether HEAD of the repository around `folder` names a branch with no commit
     yet: a new repository, or an orphan branch."""
     inside = _git(["rev-parse", "--is-inside-work-tree"], folder)

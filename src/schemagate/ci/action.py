@@ -23,8 +23,6 @@ from schemagate.ci.event import PullRequest, read_pull_request
 from schemagate.errors import EXIT_USAGE
 
 _COMMIT = re.compile(r"[0-9a-f]{40}")
-# The default of `pull` arguments: the pull request is not read from the event file yet.
-_UNREAD = object()
 
 
 def check_arguments(
@@ -33,9 +31,10 @@ def check_arguments(
     summary: Path,
     log: Path,
     base: str | None = None,
-    pull: object = _UNREAD,
+    pull: PullRequest | None = None,
 ) -> list[str]:
-    """Build the `schemagate check` argument list from the Action's inputs.
+    """Build the `schemagate check` argument list from the Action's inputs, the base
+    commit to find deleted schema files from, and the pull request the run is for.
 
     Standard output gets only the annotations, whose text the `github` format escapes.
     The report in the requested format goes to `log`, which `main` prints with
@@ -104,16 +103,10 @@ def _paths(text: str) -> list[str]:
     return text.split()
 
 
-def allow_reason(environ: Mapping[str, str], pull: object = _UNREAD) -> str | None:
-    """Return why breaks are allowed when the pull request carries the allow label.
-
-    `pull` is the pull request (None for another event); by default it is read from the
-    event file.
-    """
+def allow_reason(environ: Mapping[str, str], pull: PullRequest | None) -> str | None:
+    """Return why breaks are allowed when the pull request carries the allow label."""
     label = environ.get("SCHEMAGATE_ALLOW_LABEL", "").strip()
-    if pull is _UNREAD:
-        pull = read_pull_request(environ.get("GITHUB_EVENT_PATH"))
-    if not isinstance(pull, PullRequest) or not label or label not in pull.labels:
+    if pull is None or not label or label not in pull.labels:
         return None
     return f"pull request #{pull.number} carries the label {label!r}"
 

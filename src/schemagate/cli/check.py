@@ -125,15 +125,10 @@ def command(
             f"invalid --base-ref {deletions_since!r}; name a branch, tag or commit, such as "
             "origin/main"
         )
-    no_files = InputError(
-        f"no schema files (.json, .yaml, .yml) in "
-        f"{', '.join(map(str, paths or (settings.schemas_path,)))}; add schema files, "
-        "or name the folder that has them (`schemas` in the settings, or as an argument)"
-    )
     # A folder whose every schema file was deleted since the base ref may be empty or gone.
     files = discover(inputs if deletions_since is None else [p for p in inputs if p.exists()])
     if not files and deletions_since is None:
-        raise no_files
+        raise _no_files(inputs)
     check_spares_inputs(
         extra_outputs, files, settings, inputs, against or registry_uri, contracts_uri
     )
@@ -147,13 +142,20 @@ def command(
     if deletions_since is not None:
         result = _with_deleted(result, inputs, files, deletions_since, registry, mode, settings)
         if not result.schemas:
-            raise no_files
+            raise _no_files(inputs)
     result = apply_overrides(result, _overrides(settings, fail_on, allow_new, allow_breaking))
     if not paths:
         _warn_unknown_accepted(settings, result)
     click.echo(reporter.check(result, use_color()), nl=False)
     write_outputs(extra_outputs, lambda extra: extra.check(result, False))
     return EXIT_OK if result.ok else EXIT_GATE_FAILED
+
+
+def _no_files(inputs: list[Path]) -> InputError:
+    return InputError(
+        f"no schema files (.json, .yaml, .yml) in {', '.join(map(str, inputs))}; add schema "
+        "files, or name the folder that has them (`schemas` in the settings, or as an argument)"
+    )
 
 
 def _git_ref(uri: str | None) -> str | None:

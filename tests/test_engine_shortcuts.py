@@ -437,3 +437,49 @@ def test_keyword_ignored_by_new_draft_named(member: dict[str, Any], words: str) 
         schema_document(old, "old.json"), schema_document(new, "new.json"), Mode.FORWARD
     )
     assert any(words in f.message for f in result.findings)
+
+
+def _defined(definitions: dict[str, Any]) -> dict[str, Any]:
+    return {"properties": {"x": {"$ref": "#/definitions/A"}}, "definitions": definitions}
+
+
+@pytest.mark.parametrize(
+    "definitions",
+    [
+        {"A": {"not": {"$ref": "#/definitions/A"}}},
+        {"A": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/A"}]}},
+        {"A": {"if": {"oneOf": [{"$ref": "#/definitions/A"}]}}},
+        {
+            "A": {"allOf": [{"$ref": "#/definitions/B"}]},
+            "B": {"oneOf": [{"then": {"$ref": "#/definitions/A"}}]},
+        },
+        {"A": {"$ref": "#/definitions/B"}, "B": {"else": {"$ref": "#/definitions/A"}}},
+    ],
+    ids=["not", "any-of", "one-of-in-if", "through-two-definitions", "reference-chain"],
+)
+def test_cycle_at_one_position_rejected(definitions: dict[str, Any]) -> None:
+    document = schema_document(_defined(definitions), "cycle.json")
+    with pytest.raises(DocumentError, match="applies itself again"):
+        Resolver(document).check_references()
+
+
+@pytest.mark.parametrize(
+    "definitions",
+    [
+        {"A": {"properties": {"next": {"$ref": "#/definitions/A"}}}},
+        {"A": {"items": {"anyOf": [{"$ref": "#/definitions/A"}]}}},
+        {"A": {"properties": {"allOf": {"$ref": "#/definitions/A"}}}},
+        {"A": {"properties": {"not": {"$ref": "#/definitions/A"}}}},
+        {"A": {"allOf": [{"$ref": "#/definitions/B"}]}, "B": {"type": "string"}},
+    ],
+    ids=["member", "items", "member-named-all-of", "member-named-not", "no-way-back"],
+)
+def test_cycle_through_event_levels_accepted(
+    definitions: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cycle that descends into the event is recursion, which validators finish. The
+    # full search agrees with the shortcut that skips it.
+    document = schema_document(_defined(definitions), "recursive.json")
+    Resolver(document).check_references()
+    monkeypatch.setattr("schemagate.resolve.refs._applies_in_place", lambda *_: True)
+    Resolver(document).check_references()

@@ -259,12 +259,18 @@ class Resolver:
         References inside the mounted metaschemas and the synthetic root are written
         by jsonschema and by this module, so only the document's own are checked.
         """
+        targets = set()
         for where, ref in self._refs:
             if not isinstance(ref, str):
                 raise DocumentError(self.document.source, f"$ref at {where} is not a string")
             target = self.target(ref, where)
             self.resolve(target, self.lookup(target))
-        self._check_in_place_cycles()
+            targets.add(target)
+        # A cycle at one event position leaves some target through schemas that apply
+        # to the same value (allOf branches, not, if) and reaches a reference there.
+        # Where no reference sits at such a place, there is none.
+        if any(_applies_in_place(where, targets) for where, _ in self._refs):
+            self._check_in_place_cycles()
 
     def _check_in_place_cycles(self) -> None:
         """Raise DocumentError for a `$ref` that leads back to itself at one event position.
@@ -342,6 +348,29 @@ class Resolver:
         if name in components:
             return prefix + escape(name)
         return None
+
+
+_IN_PLACE_SINGLE = frozenset({"not", "if", "then", "else"})
+_IN_PLACE_LIST = frozenset({"allOf", "anyOf", "oneOf"})
+
+
+def _applies_in_place(pointer: str, targets: set[str]) -> bool:
+    """Tell whether the schema at `pointer` is one of `targets`, or lies below one
+    through keywords whose schemas apply to the same value only.
+
+    A property named like one of those keywords may make this true where it is not,
+    which costs a full check and nothing else.
+    """
+    while pointer not in targets:
+        parent, _, token = pointer.rpartition("/")
+        if token in _IN_PLACE_SINGLE:
+            pointer = parent
+            continue
+        grandparent, _, keyword = parent.rpartition("/")
+        if not (is_index(token) and keyword in _IN_PLACE_LIST):
+            return False
+        pointer = grandparent
+    return True
 
 
 class _Index(NamedTuple):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
@@ -13,6 +14,7 @@ from schemagate.diff import proof
 from schemagate.diff.engine import diff_documents
 from schemagate.diff.proof import DocumentValidator
 from schemagate.load import load_text
+from schemagate.load.document import SchemaDocument
 from schemagate.modes import Mode, Policy
 from schemagate.resolve.refs import Resolver
 
@@ -31,6 +33,19 @@ def openapi_with_components(title: str, components: dict[str, Any]) -> dict[str,
         "paths": {},
         "components": {"schemas": components},
     }
+
+
+def rule_case_documents() -> list[tuple[SchemaDocument, SchemaDocument]]:
+    cases = Path(__file__).resolve().parent / "cases"
+    folders = [d for d in sorted(cases.glob("*/*")) if (d / "old.json").is_file()]
+    assert len(folders) > 100
+    return [
+        (
+            load_text((folder / "old.json").read_text("utf-8"), "old.json"),
+            load_text((folder / "new.json").read_text("utf-8"), "new.json"),
+        )
+        for folder in folders
+    ]
 
 
 def event(**members: Any) -> dict[str, Any]:
@@ -173,18 +188,70 @@ def test_validators_agree_on_rule_cases(monkeypatch: pytest.MonkeyPatch) -> None
         return expected
 
     monkeypatch.setattr(proof.DocumentValidator, "_root_accepts", both)
-    cases = Path(__file__).resolve().parent / "cases"
-    folders = [d for d in sorted(cases.glob("*/*")) if (d / "old.json").is_file()]
-    assert len(folders) > 100
-    for folder in folders:
-        old = load_text((folder / "old.json").read_text("utf-8"), "old.json")
-        new = load_text((folder / "new.json").read_text("utf-8"), "new.json")
+    for old, new in rule_case_documents():
         for policy in Policy:
             diff_documents(old, new, Mode.FULL, policy)
     assert len(verdicts) > 500
     assert [pair for pair in verdicts if pair[0] != pair[1]] == []
     # Both verdicts occur, so the comparison is not of one constant result.
     assert {expected for _, expected in verdicts} == {True, False}
+
+
+def test_member_validators_agree_on_rule_cases(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Member examples are checked under schemas without references, compiled alone.
+    # Each such check in the rule cases gets jsonschema's verdict on the document's view.
+    verdicts: list[tuple[bool, bool]] = []
+    compiled_at = DocumentValidator._compiled_at
+
+    def both(checked: DocumentValidator, pointer: str, without_unions: bool) -> Any:
+        fast = compiled_at(checked, pointer, without_unions)
+        if fast is None:
+            return None
+
+        def is_valid(instance: Any) -> bool:
+            expected = checked._local_accepts(instance, pointer, without_unions)
+            verdicts.append((bool(fast.is_valid(instance)), expected))
+            return expected
+
+        return SimpleNamespace(is_valid=is_valid)
+
+    monkeypatch.setattr(proof.DocumentValidator, "_compiled_at", both)
+    for old, new in rule_case_documents():
+        for policy in Policy:
+            diff_documents(old, new, Mode.FULL, policy)
+    assert len(verdicts) > 200
+    assert [pair for pair in verdicts if pair[0] != pair[1]] == []
+    assert {expected for _, expected in verdicts} == {True, False}
+
+
+def test_member_with_reference_left_to_jsonschema() -> None:
+    schema = {
+        **event(a={"type": "string"}, b={"$ref": "#/definitions/B"}),
+        "definitions": {"B": {"type": "integer"}},
+    }
+    checked = validator(schema)
+    assert checked._compiled_at("#/properties/a", False) is not None
+    assert checked._compiled_at("#/properties/b", False) is None
+    assert checked.is_valid(3, "#/properties/b")
+    assert not checked.is_valid("x", "#/properties/b")
+
+
+def test_member_checked_in_reader_view() -> None:
+    # OpenAPI's `nullable` is part of the member's schema as readers see it.
+    document = openapi_with_components(
+        "Order",
+        {
+            "Order": {
+                "type": "object",
+                "properties": {"note": {"type": "string", "nullable": True}},
+            }
+        },
+    )
+    checked = validator(document)
+    pointer = "#/components/schemas/Order/properties/note"
+    assert checked._compiled_at(pointer, False) is not None
+    assert checked.is_valid(None, pointer)
+    assert not checked.is_valid(5, pointer)
 
 
 def test_unique_items_left_to_jsonschema() -> None:

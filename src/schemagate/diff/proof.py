@@ -5,10 +5,10 @@ the reader's view drops `additionalProperties: false` (and `unevaluatedPropertie
 false`). OpenAPI 3.0 documents are validated as draft 4 with `nullable: true` turned
 into a `"null"` type, which is how OpenAPI 3.0 defines it.
 
-Whole events are validated with jsonschema-rs where the document uses only keywords
-it reads as jsonschema does (drafts 4 to 7 and OpenAPI 3.0, without patterns and a few
-other keywords), and with jsonschema otherwise. A test compares both on every event
-the rule cases validate.
+Whole events, and member examples under schemas without references, are validated
+with jsonschema-rs where the document uses only keywords it reads as jsonschema does
+(drafts 4 to 7 and OpenAPI 3.0, without patterns and a few other keywords), and with
+jsonschema otherwise. Tests compare both on every value the rule cases validate.
 """
 
 from __future__ import annotations
@@ -127,6 +127,7 @@ class DocumentValidator:
         self.resolver = resolver
         self.policy = policy
         self._local: dict[tuple[str, bool], Any] = {}
+        self._local_compiled: dict[tuple[str, bool], Any] = {}
         self._root_results: dict[str, bool] = {}
 
     @functools.cached_property
@@ -158,15 +159,21 @@ class DocumentValidator:
         return cls(self._root_schema, format_checker=self.format_checker)
 
     @functools.cached_property
-    def _compiled(self) -> Any:
-        """jsonschema-rs's validator of whole events, where it reads every keyword of
-        the view as jsonschema does; otherwise None."""
-        dialect = self.resolver.document.dialect
-        if not compiled.has_witness_class(dialect):
+    def _alike(self) -> frozenset[str] | None:
+        """Formats of the document where jsonschema-rs reads every keyword of the view
+        as jsonschema does, or None where it may not."""
+        if not compiled.has_witness_class(self.resolver.document.dialect):
             return None
-        formats = _alike_formats(self.resolver, self.view)
+        return _alike_formats(self.resolver, self.view)
+
+    @functools.cached_property
+    def _compiled(self) -> Any:
+        """jsonschema-rs's validator of whole events, where it reads the view as
+        jsonschema does; otherwise None."""
+        formats = self._alike
         if formats is None:
             return None
+        dialect = self.resolver.document.dialect
         return compiled.witness_validator(self._root_schema, dialect, formats)
 
     @property
@@ -186,30 +193,58 @@ class DocumentValidator:
             # Several changes often propose the same witness. Its `repr` distinguishes
             # 1, 1.0 and True, which Python's `==` and hashing do not, and costs less
             # than its JSON text.
-            key = repr(instance)
-            found = self._root_results.get(key)
+            text = repr(instance)
+            found = self._root_results.get(text)
             if found is None:
-                found = self._root_results[key] = self._root_accepts(instance)
+                found = self._root_results[text] = self._root_accepts(instance)
             return found
-        validator = self._local.get((pointer, without_unions))
+        key = (pointer, without_unions)
+        if key in self._local_compiled:
+            fast = self._local_compiled[key]
+        else:
+            fast = self._local_compiled[key] = self._compiled_at(pointer, without_unions)
+        verdict = _fast_verdict(fast, instance)
+        if verdict is not None:
+            return verdict
+        return self._local_accepts(instance, pointer, without_unions)
+
+    def _local_accepts(self, instance: Any, pointer: str, without_unions: bool) -> bool:
+        """Tell with jsonschema whether `instance` is valid at `pointer`."""
+        key = (pointer, without_unions)
+        validator = self._local.get(key)
         if validator is None:
-            schema = self._lookup(pointer)
-            if without_unions and isinstance(schema, dict):
-                schema = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
+            schema = self._schema_at(pointer, without_unions)
             validator = self._root.evolve(schema=schema, _resolver=self._scope(pointer))
-            self._local[(pointer, without_unions)] = validator
+            self._local[key] = validator
         return bool(validator.is_valid(instance))
 
     def _root_accepts(self, instance: Any) -> bool:
-        fast = self._compiled
-        if fast is not None and plain_numbers(instance):
-            try:
-                return bool(fast.is_valid(instance))
-            except Exception:
-                # Such as a string with a lone surrogate, which jsonschema-rs cannot
-                # read: jsonschema decides.
-                pass
+        verdict = _fast_verdict(self._compiled, instance)
+        if verdict is not None:
+            return verdict
         return bool(self._root.is_valid(instance))
+
+    def _compiled_at(self, pointer: str, without_unions: bool) -> Any:
+        """Return jsonschema-rs's validator of the schema at `pointer`, or None unless
+        jsonschema-rs reads the view as jsonschema does and no reference sits at or
+        below `pointer`.
+
+        Such a schema compiles alone in a few microseconds, where jsonschema's validator
+        of the document takes tens to build.
+        """
+        formats = self._alike
+        if formats is None or not self.resolver.self_contained(pointer):
+            return None
+        schema = self._schema_at(pointer, without_unions)
+        if not isinstance(schema, dict):
+            return None
+        return compiled.witness_validator(schema, self.resolver.document.dialect, formats)
+
+    def _schema_at(self, pointer: str, without_unions: bool) -> Any:
+        schema = self._lookup(pointer)
+        if without_unions and isinstance(schema, dict):
+            schema = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
+        return schema
 
     def _scope(self, pointer: str) -> Any:
         """Return jsonschema's reference resolver in the base URI scope of `pointer`.
@@ -238,6 +273,18 @@ class DocumentValidator:
             token = unescape(raw)
             node = node[int(token)] if isinstance(node, list) else node[token]
         return node
+
+
+def _fast_verdict(validator: Any, instance: Any) -> bool | None:
+    """Return jsonschema-rs's verdict on `instance`, or None where jsonschema decides:
+    no validator, a number not exact as a double, or a value jsonschema-rs cannot read
+    (such as a string with a lone surrogate)."""
+    if validator is None or not plain_numbers(instance):
+        return None
+    try:
+        return bool(validator.is_valid(instance))
+    except Exception:
+        return None
 
 
 def reader_view(resolver: Resolver, policy: Policy) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from schemagate.diff.engine import Side
 from schemagate.errors import DocumentError
 from schemagate.load import load_text
 from schemagate.modes import Policy
+from schemagate.resolve.keywords import child_schemas
 from schemagate.resolve.refs import Resolver
 from tests.engine_support import schema_document, strict_backward
 from tests.support import corpus_dir, reader_validator
@@ -483,3 +484,24 @@ def test_cycle_through_event_levels_accepted(
     Resolver(document).check_references()
     monkeypatch.setattr("schemagate.resolve.refs._applies_in_place", lambda *_: True)
     Resolver(document).check_references()
+
+
+def test_child_schemas_skip_misplaced_values() -> None:
+    schema = {
+        "type": "object",
+        "dependencies": {"a": ["b"], "c": {"type": "string"}},
+        "items": [True, {"type": "integer"}],
+        "allOf": {"a": {}},
+        "not": 3,
+        "properties": {"x/y": {}},
+        "additionalItems": False,
+    }
+    assert child_schemas(schema, "#") == [
+        ("#/dependencies/c", {"type": "string"}),
+        ("#/items/0", True),
+        ("#/items/1", {"type": "integer"}),
+        ("#/properties/x~1y", {}),
+        ("#/additionalItems", False),
+    ]
+    assert child_schemas({"dependencies": [{"type": "string"}]}, "#") == []
+    assert child_schemas({"items": 3}, "#") == []

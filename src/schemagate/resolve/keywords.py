@@ -83,30 +83,40 @@ def is_index(token: str) -> bool:
     return token.isascii() and token.isdigit()
 
 
-def child_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    """Yield (pointer, subschema) for every direct subschema of `schema`."""
+# Every keyword whose value contains subschemas.
+_CONTAINING = SINGLE | LIST | MAP | {"items", "dependencies"}
+
+
+def child_schemas(schema: Any, pointer: str) -> list[tuple[str, Any]]:
+    """Return (pointer, subschema) for every direct subschema of `schema`, in key order."""
     if not isinstance(schema, dict):
-        return
-    for key, value in schema.items():
+        return []
+    children: list[tuple[str, Any]] = []
+    # Most keys are not such keywords (`type`, `description`), so they are left out
+    # first, in one pass.
+    for key in [key for key in schema if key in _CONTAINING]:
+        value = schema[key]
         if key in SINGLE:
             if isinstance(value, dict | bool):
-                yield f"{pointer}/{key}", value
-        elif key in LIST or key == "items":
-            if isinstance(value, list):
-                where = f"{pointer}/{key}"
-                for index, item in enumerate(value):
-                    yield f"{where}/{index}", item
-            elif key == "items" and isinstance(value, dict | bool):
-                yield f"{pointer}/{key}", value
+                children.append((f"{pointer}/{key}", value))
         elif key in MAP:
             if isinstance(value, dict):
-                where = f"{pointer}/{key}"
-                for name, item in value.items():
-                    yield f"{where}/{escape(name)}", item
-        elif key == "dependencies" and isinstance(value, dict):
-            for name, item in value.items():
-                if isinstance(item, dict | bool):
-                    yield f"{pointer}/dependencies/{escape(name)}", item
+                base = f"{pointer}/{key}/"
+                children += [(base + escape(name), item) for name, item in value.items()]
+        elif key == "dependencies":
+            if isinstance(value, dict):
+                base = f"{pointer}/dependencies/"
+                children += [
+                    (base + escape(name), item)
+                    for name, item in value.items()
+                    if isinstance(item, dict | bool)
+                ]
+        elif isinstance(value, list):
+            base = f"{pointer}/{key}/"
+            children += [(f"{base}{index}", item) for index, item in enumerate(value)]
+        elif key == "items" and isinstance(value, dict | bool):
+            children.append((f"{pointer}/items", value))
+    return children
 
 
 def child_nodes(schema: dict[str, Any]) -> Iterator[Any]:
@@ -133,7 +143,9 @@ def walk_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
     while stack:
         where, node = stack.pop()
         yield where, node
-        stack.extend(reversed(list(child_schemas(node, where))))
+        children = child_schemas(node, where)
+        children.reverse()
+        stack += children
 
 
 def walk_nodes(schema: Any) -> Iterator[dict[str, Any]]:

@@ -75,6 +75,7 @@ def event(**members: Any) -> dict[str, Any]:
             "items": [{"type": "string"}, {"type": "integer"}],
             "dependencies": {"a": {"properties": {"c": {"type": "integer"}}}},
         },
+        event(a={"enum": ["pattern", "multipleOf"]}),
     ],
     ids=[
         "formats-and-enum",
@@ -82,6 +83,7 @@ def event(**members: Any) -> dict[str, Any]:
         "defs-and-conditional",
         "draft4",
         "references-into-tuple-and-dependencies",
+        "keyword-names-as-values",
     ],
 )
 def test_plain_documents_compiled(schema: dict[str, Any]) -> None:

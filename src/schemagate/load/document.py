@@ -213,6 +213,8 @@ class SchemaDocument:
     json_text: bool = False
     # True where every number is exact as a double; None where that was not checked.
     exact_numbers: bool | None = None
+    # Every key of every object in `data`, where the text is JSON; None where unknown.
+    keys: frozenset[str] | None = None
 
     @property
     def envelope(self) -> bool:
@@ -264,7 +266,16 @@ def load_text(
     else:
         raise _neither_format(data, source)
     document = SchemaDocument(
-        source, data, kind, dialect, root, text, path, parsed.json, parsed.exact_numbers
+        source,
+        data,
+        kind,
+        dialect,
+        root,
+        text,
+        path,
+        parsed.json,
+        parsed.exact_numbers,
+        parsed.keys,
     )
     check_metaschema(source, text, document.dialect.value, _top_schemas(document))
     return document

@@ -36,6 +36,8 @@ class Parsed(NamedTuple):
     json: bool
     # True where every number is exact as a double.
     exact_numbers: bool
+    # Every key of every object, where the text is JSON; None for YAML.
+    keys: frozenset[str] | None = None
 
 
 def parse_text(text: str, source: str, *, yaml_hint: bool = False, json_only: bool = False) -> Any:
@@ -59,10 +61,11 @@ def parse_source(
     stripped = text.lstrip()
     if not yaml_hint or stripped.startswith(("{", "[")):
         inexact: list[str] = []
+        keys: set[str] = set()
         try:
             data = json.loads(
                 text,
-                object_pairs_hook=_pairs_without_duplicates(source),
+                object_pairs_hook=_pairs_without_duplicates(source, keys),
                 parse_constant=_reject_constant(source),
                 parse_float=_finite_float(source, inexact),
                 parse_int=_bounded_int(source, inexact),
@@ -79,7 +82,7 @@ def parse_source(
             # too) cannot nest too deep, and the walk is skipped.
             if text.count("{") + text.count("[") > MAX_DEPTH:
                 _check_depth(data, source)
-            return Parsed(data, True, not inexact)
+            return Parsed(data, True, not inexact, frozenset(keys))
     data = _parse_yaml(text, source)
     return Parsed(data, False, plain_numbers(data))
 
@@ -103,7 +106,10 @@ def plain_numbers(value: Any) -> bool:
     return True
 
 
-def _pairs_without_duplicates(source: str) -> Any:
+def _pairs_without_duplicates(source: str, keys: set[str]) -> Any:
+    """Return a hook that builds each object, rejects a repeated key and adds the
+    object's keys to `keys`."""
+
     def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         # dict() runs in C; only a shorter result means a key repeated.
         result = dict(pairs)
@@ -113,6 +119,7 @@ def _pairs_without_duplicates(source: str) -> Any:
                 if key in seen:
                     raise DocumentError(source, f"duplicate key {key!r}; keep one of the values")
                 seen.add(key)
+        keys.update(result)
         return result
 
     return build

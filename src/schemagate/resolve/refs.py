@@ -427,8 +427,8 @@ _NULLABLE = re.compile(r'"nullable"\s*:\s*true')
 class Keywords(NamedTuple):
     """What the schemas of a document contain, as far as a validator's choice depends on it."""
 
-    # Every key of every schema. From JSON text: the keys of `searched` that the text
-    # spells anywhere, also where they name a member or sit in a value.
+    # Every key of every schema. From JSON: the keys of `searched` among the document's
+    # keys (member names too), or spelled anywhere in the text where those are unknown.
     names: frozenset[str]
     # Every `format` value, and from JSON text perhaps a few other strings.
     formats: frozenset[str]
@@ -442,10 +442,10 @@ _ID_KEYS = ("$schema", "$id", "id")
 def keywords_of(document: SchemaDocument, searched: frozenset[str]) -> Keywords:
     """Return what the document's schemas contain.
 
-    JSON text without `\\u` escapes spells each key as written, so searching it for the
-    keys of `searched` is enough, and costs less than walking the schemas. Where the text
-    leaves a question open (an id string below the root, a format with an escape), the
-    schemas are walked.
+    The keys of `searched` are taken from the keys the JSON parser collected, or else
+    searched for in JSON text without `\\u` escapes, which spells each key as written.
+    Both cost less than walking the schemas. Where the text leaves a question open (an
+    id string below the root, a format with an escape), the schemas are walked.
     """
     text = document.text
     if not document.json_text or "\\u" in text:
@@ -459,6 +459,8 @@ def keywords_of(document: SchemaDocument, searched: frozenset[str]) -> Keywords:
     formats = frozenset(_string_values(text, "format"))
     if any("\\" in value for value in formats):
         return _walked_keywords(document)
+    if document.keys is not None:
+        return Keywords(searched & document.keys, formats, False)
     names = frozenset(key for key in searched if f'"{key}"' in text)
     return Keywords(names, formats, False)
 

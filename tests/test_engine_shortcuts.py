@@ -16,6 +16,14 @@ from schemagate.load import load_text
 from schemagate.modes import Policy
 from schemagate.resolve.keywords import child_schemas
 from schemagate.resolve.refs import Resolver
+from schemagate.rules.checks import (
+    CHECK_KEYWORDS,
+    NODE_CHECKS,
+    check_format,
+    check_pattern,
+    check_string_length,
+    checks_for,
+)
 from tests.engine_support import schema_document, strict_backward
 from tests.support import corpus_dir, reader_validator
 
@@ -267,9 +275,18 @@ def test_skipped_checks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     pairs = _case_pairs()
     assert len(pairs) > 100
     skipped = [_findings_of(old, new) for old, new in pairs]
-    monkeypatch.setattr(engine, "CHECK_KEYWORDS", {})
+    monkeypatch.setattr(engine, "checks_for", lambda present: NODE_CHECKS)
     every_check = [_findings_of(old, new) for old, new in pairs]
     assert skipped == every_check
+
+
+def test_checks_for_keeps_order_and_readers() -> None:
+    assert checks_for(set()) == tuple(c for c in NODE_CHECKS if c not in CHECK_KEYWORDS)
+    chosen = checks_for({"pattern", "minLength", "title"})
+    assert check_pattern in chosen
+    assert check_string_length in chosen
+    assert check_format not in chosen
+    assert list(chosen) == [c for c in NODE_CHECKS if c in chosen]
 
 
 def test_expand_follows_every_reference_keyword() -> None:

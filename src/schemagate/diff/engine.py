@@ -35,7 +35,7 @@ from schemagate.report.model import DiffResult, Finding, Witness
 from schemagate.resolve.keywords import escape, mentions_reference
 from schemagate.resolve.refs import Resolver
 from schemagate.rules.catalogue import Severity, get_rule
-from schemagate.rules.checks import CHECK_KEYWORDS, NODE_CHECKS
+from schemagate.rules.checks import checks_for
 
 Path = tuple[PathToken, ...]
 
@@ -110,11 +110,7 @@ def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
     if old.unions or new.unions:
         _compare_unions(walk, old, new, path)
         return
-    present = old.keywords.keys() | new.keywords.keys()
-    for check in NODE_CHECKS:
-        needs = CHECK_KEYWORDS.get(check)
-        if needs is not None and needs.isdisjoint(present):
-            continue
+    for check in checks_for(old.keywords.keys() | new.keywords.keys()):
         for change in check(walk.old, walk.new, old, new):
             walk.changes.append(_with_enum_candidates(change, old, new, path))
     if _both_may_be(old, new, "object"):
@@ -151,18 +147,17 @@ def _identical(walk: Walk, old_conj: Sequence[Loc], new_conj: Sequence[Loc]) -> 
     """
     if len(old_conj) != len(new_conj):
         return False
-    pairs = list(zip(old_conj, new_conj, strict=True))
+    first = walk.old.resolver.document.dialect
+    second = walk.new.resolver.document.dialect
     referring = []
-    for old_loc, new_loc in pairs:
+    for old_loc, new_loc in zip(old_conj, new_conj, strict=True):
         same = _same_json(old_loc[1], new_loc[1])
         if same is None:
             return False
+        if first is not second and not reads_alike(old_loc[1], first, second):
+            return False
         if same:
             referring.append((old_loc, new_loc))
-    first = walk.old.resolver.document.dialect
-    second = walk.new.resolver.document.dialect
-    if not all(reads_alike(old, first, second) for (_, old), _ in pairs):
-        return False
     return all(_same_targets(walk, old_loc, new_loc) for old_loc, new_loc in referring)
 
 

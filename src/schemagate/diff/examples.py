@@ -89,7 +89,7 @@ class ExampleBuilder:
         The key contains the identity of each location's schema, and the cache keeps the
         conjunction alive, so a key is never reused for another schema.
         """
-        key = tuple((pointer, id(schema)) for pointer, schema in conj)
+        key = tuple([(pointer, id(schema)) for pointer, schema in conj])
         cached = self._shapes.get(key)
         if cached is None:
             cached = (conj, build_shape(self.resolver, conj))
@@ -429,10 +429,12 @@ def conj_key(conj: Conj) -> tuple[Any, ...]:
     unions at real pointers, so the keys tell those apart from the document's node.
     """
     return tuple(
-        (pointer, schema if isinstance(schema, bool) else frozenset(schema))
-        if isinstance(schema, bool | dict)
-        else (pointer, repr(schema))
-        for pointer, schema in conj
+        [
+            (pointer, schema if isinstance(schema, bool) else frozenset(schema))
+            if isinstance(schema, bool | dict)
+            else (pointer, repr(schema))
+            for pointer, schema in conj
+        ]
     )
 
 

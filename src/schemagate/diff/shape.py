@@ -22,7 +22,7 @@ JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer
 UNION_KEYWORDS = ("anyOf", "oneOf")
 
 
-@dataclass
+@dataclass(slots=True)
 class Shape:
     """Constraints of a conjunction, grouped by keyword family."""
 
@@ -147,10 +147,11 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
             if isinstance(branches, list):
                 locs = [(f"{pointer}/{keyword}/{i}", b) for i, b in enumerate(branches)]
                 shape.unions.append((f"{pointer}/{keyword}", locs))
-        for keyword, value in schema.items():
-            # A keyword the document's draft lacks constrains nothing there.
-            if keyword in _SCALAR_KEYWORDS and keyword not in lacked:
-                shape.keywords.setdefault(keyword, []).append((f"{pointer}/{keyword}", value))
+        # A keyword the document's draft lacks constrains nothing there.
+        for keyword in [key for key in schema if key in _SCALAR_KEYWORDS and key not in lacked]:
+            shape.keywords.setdefault(keyword, []).append(
+                (f"{pointer}/{keyword}", schema[keyword])
+            )
     return shape
 
 
@@ -201,7 +202,7 @@ def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any], dialect: D
             )
     required = schema.get("required")
     if isinstance(required, list):
-        shape.required.update(r for r in required if isinstance(r, str))
+        shape.required.update([r for r in required if isinstance(r, str)])
     additional = schema.get("additionalProperties")
     if additional is False:
         shape.closed = True
@@ -210,7 +211,7 @@ def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any], dialect: D
     # `unevaluatedProperties` also counts members that other schemas of the conjunction
     # declare. The merged shape already contains those, so it closes the object the same way.
     unevaluated = schema.get("unevaluatedProperties")
-    if dialect.has_keyword("unevaluatedProperties") and isinstance(unevaluated, dict | bool):
+    if isinstance(unevaluated, dict | bool) and dialect.has_keyword("unevaluatedProperties"):
         if unevaluated is False:
             shape.closed = True
         shape.additional.append((f"{pointer}/unevaluatedProperties", unevaluated))

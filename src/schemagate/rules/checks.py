@@ -8,9 +8,11 @@ check may propose values that turn out not to break anything.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from schemagate.diff.changes import Change, Deferred
@@ -582,4 +584,35 @@ CHECK_KEYWORDS: dict[NodeCheck, frozenset[str]] = {
     structure.check_discriminator: frozenset({"discriminator"}),
 }
 
-__all__ = ["CHECK_KEYWORDS", "NODE_CHECKS", "describe_types", "json_type", "shares"]
+# The checks that run at every position, and per keyword the checks that read it.
+_ALWAYS = frozenset(check for check in NODE_CHECKS if check not in CHECK_KEYWORDS)
+_READERS: dict[str, frozenset[NodeCheck]] = {}
+for _check, _keywords in CHECK_KEYWORDS.items():
+    for _keyword in _keywords:
+        _READERS[_keyword] = _READERS.get(_keyword, frozenset()) | {_check}
+
+
+# Positions have few keyword combinations, so the cache stays small.
+@functools.lru_cache(maxsize=1024)
+def _checks_for(present: frozenset[str]) -> tuple[NodeCheck, ...]:
+    selected = set(_ALWAYS)
+    for keyword in present:
+        selected |= _READERS.get(keyword, frozenset())
+    return tuple(check for check in NODE_CHECKS if check in selected)
+
+
+def checks_for(present: AbstractSet[str]) -> tuple[NodeCheck, ...]:
+    """Return the checks, in `NODE_CHECKS` order, that may find a change at a position
+    whose two sides have the `present` keywords: those that run everywhere, and those
+    that read one of them."""
+    return _checks_for(frozenset(present))
+
+
+__all__ = [
+    "CHECK_KEYWORDS",
+    "NODE_CHECKS",
+    "checks_for",
+    "describe_types",
+    "json_type",
+    "shares",
+]

@@ -160,6 +160,23 @@ def test_formats_checked_as_jsonschema_does(name: str, value: str) -> None:
     assert checked.is_valid({"a": value}) is expected
 
 
+def test_format_verdicts_kept_per_draft() -> None:
+    # Draft 7 defines `idn-hostname` and draft 4 does not, so the same value gets both
+    # verdicts in one process.
+    draft4 = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "properties": {"a": {"type": "string", "format": "idn-hostname"}},
+    }
+    draft7 = event(a={"type": "string", "format": "idn-hostname"})
+    for _ in range(2):
+        later = validator(draft7)
+        earlier = validator(draft4)
+        assert later._compiled is not None
+        assert earlier._compiled is not None
+        assert later.is_valid({"a": "not a host"}) is False
+        assert earlier.is_valid({"a": "not a host"}) is True
+
+
 @pytest.mark.parametrize(
     ("schema", "instance"),
     [

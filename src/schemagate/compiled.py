@@ -114,6 +114,9 @@ def format_checker(dialect: str) -> Any:
     return checker
 
 
+# Witnesses of one run repeat the same few format samples, and each check calls back
+# into Python from jsonschema-rs, so verdicts are kept. jsonschema-rs passes strings only.
+@functools.lru_cache(maxsize=4096)
 def _conforms(dialect: str, name: str, value: Any) -> bool:
     return bool(format_checker(dialect).conforms(value, name))
 

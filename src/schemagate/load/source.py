@@ -92,6 +92,9 @@ def plain_numbers(value: Any) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()
+        # Strings come first: most values of schemas and events are strings.
+        if isinstance(item, str):
+            continue
         if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):

@@ -522,3 +522,19 @@ def test_child_schemas_skip_misplaced_values() -> None:
     ]
     assert child_schemas({"dependencies": [{"type": "string"}]}, "#") == []
     assert child_schemas({"items": 3}, "#") == []
+
+
+def test_placed_index_matches_walk() -> None:
+    # The resolver's index writes the document walk out; references, their order and
+    # the flags must be those of the walk itself, on every corpus and rule-case document.
+    from schemagate.resolve import refs
+
+    texts = [p.read_text("utf-8") for p in sorted(corpus_dir("eventbridge").glob("*.json"))]
+    texts += [text for pair in _case_pairs() for text in pair]
+    indexed = 0
+    for text in texts:
+        document = load_text(text, "document.json")
+        walked = refs._index(refs._walk_document(document.kind, document.data), document.dialect)
+        assert refs._placed_index(document.kind, document.data, document.dialect) == walked
+        indexed += bool(walked.refs)
+    assert indexed > 50

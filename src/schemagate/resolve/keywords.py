@@ -98,11 +98,10 @@ _CONTAINING = SINGLE | LIST | MAP | {"items", "dependencies"}
 
 def child_schemas(schema: Any, pointer: str) -> list[tuple[str, Any]]:
     """Return (pointer, subschema) for every direct subschema of `schema`, in key order."""
-    if not isinstance(schema, dict):
+    # Most schemas are leaves (`type`, `description`), found in one pass over their keys.
+    if not isinstance(schema, dict) or _CONTAINING.isdisjoint(schema):
         return []
     children: list[tuple[str, Any]] = []
-    # Most keys are not such keywords (`type`, `description`), so they are left out
-    # first, in one pass.
     for key in [key for key in schema if key in _CONTAINING]:
         value = schema[key]
         if key in SINGLE:

@@ -36,18 +36,31 @@ def test_nested_one_of_pair_stops_and_fails_closed() -> None:
 
 
 def test_work_limit_keeps_findings_proven_before_it() -> None:
-    old = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
-    new = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
-    result = diff_documents(
-        schema_document(old, "old.json"),
-        schema_document(new, "new.json"),
-        Mode.BACKWARD,
-        Policy.STRICT,
-        work_limit=3,
-    )
-    rules = {f.rule for f in result.findings}
-    assert "comparison-incomplete" in rules
-    assert not result.compatible
+    # Member `a` is compared and proven before the deeper member `b`. Some limit stops
+    # the comparison between the two: its result keeps `a`'s proven break.
+    def nested(length: int) -> dict[str, Any]:
+        leaf = {"type": "string", "maxLength": length}
+        return {"type": "object", "properties": {"c": {"properties": {"d": leaf}}}}
+
+    old = {"type": "object", "properties": {"a": {"type": "string"}, "b": nested(5)}}
+    new = {"type": "object", "properties": {"a": {"type": "integer"}, "b": nested(3)}}
+    results = []
+    for limit in range(1, 50):
+        result = diff_documents(
+            schema_document({**old, "required": ["a"]}, "old.json"),
+            schema_document({**new, "required": ["a"]}, "new.json"),
+            Mode.BACKWARD,
+            Policy.STRICT,
+            work_limit=limit,
+        )
+        rules = {f.rule for f in result.findings}
+        results.append((rules, result.compatible))
+        if "comparison-incomplete" not in rules:
+            break
+    assert {"comparison-incomplete", "type-changed"} in [rules for rules, _ in results]
+    assert all(not compatible for _, compatible in results)
+    # Without a limit in reach, the pair finishes with both breaks.
+    assert {"type-changed", "string-length-narrowed"} <= results[-1][0]
 
 
 def test_small_pair_stays_within_bound() -> None:

@@ -228,6 +228,12 @@ class ExampleBuilder:
 
     def member(self, shape: Shape, name: str) -> Conj:
         """Return the schemas a member called `name` of an object of `shape` must satisfy."""
+        found = shape.members.get(name)
+        if found is None:
+            found = shape.members[name] = self._member(shape, name)
+        return found
+
+    def _member(self, shape: Shape, name: str) -> Conj:
         if name in shape.properties:
             return self.conj(shape.properties[name])
         matched: list[Loc] = []
@@ -289,7 +295,7 @@ class ExampleBuilder:
     def _object(
         self, shape: Shape, depth: int, skip: str | None = None, *, checked: bool = True
     ) -> dict[str, Any]:
-        # Every witness at a path rebuilds the objects around it; each is built once.
+        # Every witness at a path needs the objects around it, so each is built once.
         # The entry keeps its shape, so the shape's id is not reused for another.
         key = (id(shape), depth, skip, checked)
         found = self._objects.get(key)

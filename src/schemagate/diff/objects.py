@@ -214,6 +214,9 @@ def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
                 (*path, name),
             )
         return
+    if _open_to_anything(old) and _open_to_anything(new):
+        # Both sides accept any undeclared member, so there is nothing to compare.
+        return
     scratch = walk.scratch()
     member = (*path, name)
     scratch.compare(
@@ -225,6 +228,12 @@ def _compare_additional(walk: Walk, old: Shape, new: Shape, path: Path) -> None:
     for change in scratch.changes:
         rule = _ADDITIONAL_RULES.get(change.rule) if change.path == member else None
         walk.changes.append(dataclasses.replace(change, rule=rule) if rule else change)
+
+
+def _open_to_anything(shape: Shape) -> bool:
+    """Tell whether an object of `shape` accepts any value under an undeclared name:
+    no `additionalProperties`, `unevaluatedProperties` or `patternProperties`."""
+    return not shape.additional and "patternProperties" not in shape.keywords
 
 
 # A type change of the member no declared property covers is a change of

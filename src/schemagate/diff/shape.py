@@ -38,6 +38,8 @@ class Shape:
     items: list[Loc] = field(default_factory=list)
     unions: list[tuple[str, list[Loc]]] = field(default_factory=list)
     keywords: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    # The conjunction of each member name looked up so far, with references followed.
+    members: dict[str, Conj] = field(default_factory=dict)
 
     def first(self, keyword: str) -> Any:
         values = self.keywords.get(keyword)

@@ -582,6 +582,7 @@ CHECK_KEYWORDS: dict[NodeCheck, frozenset[str]] = {
     structure.check_tuple_items: frozenset({"items", "prefixItems"}),
     structure.check_not: frozenset({"not"}),
     structure.check_discriminator: frozenset({"discriminator"}),
+    check_other_keywords: frozenset(GENERIC_KEYWORDS),
 }
 
 # The checks that run at every position, and per keyword the checks that read it.

@@ -29,18 +29,26 @@ class Mode(enum.StrEnum):
 
     @property
     def directions(self) -> frozenset[Direction]:
-        base = self.value.removesuffix("-transitive")
-        if base == "backward":
-            return frozenset({Direction.BACKWARD})
-        if base == "forward":
-            return frozenset({Direction.FORWARD})
-        if base == "full":
-            return frozenset({Direction.BACKWARD, Direction.FORWARD})
-        return frozenset()
+        return _DIRECTIONS[self]
 
     @property
     def transitive(self) -> bool:
         return self.value.endswith("-transitive")
+
+
+def _directions(mode: Mode) -> frozenset[Direction]:
+    base = mode.value.removesuffix("-transitive")
+    if base == "backward":
+        return frozenset({Direction.BACKWARD})
+    if base == "forward":
+        return frozenset({Direction.FORWARD})
+    if base == "full":
+        return frozenset({Direction.BACKWARD, Direction.FORWARD})
+    return frozenset()
+
+
+# The engine asks for a mode's directions for every change it reports.
+_DIRECTIONS = {mode: _directions(mode) for mode in Mode}
 
 
 class Policy(enum.StrEnum):

@@ -47,7 +47,7 @@ def _directions(mode: Mode) -> frozenset[Direction]:
     return frozenset()
 
 
-# The engine asks for a mode's directions for every change it reports.
+# The engine reads a mode's directions for every change it reports.
 _DIRECTIONS = {mode: _directions(mode) for mode in Mode}
 
 

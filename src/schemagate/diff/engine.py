@@ -116,8 +116,8 @@ def compare(walk: Walk, old_conj: Conj, new_conj: Conj, path: Path) -> None:
     if _both_may_be(old, new, "object"):
         compare_objects(walk, old, new, path)
     if _both_may_be(old, new, "array") and (old.items or new.items):
-        items_old = walk.old.examples.conj(old.items) or ((old.pointer, True),)
-        items_new = walk.new.examples.conj(new.items) or ((new.pointer, True),)
+        items_old = walk.old.examples.items(old) or ((old.pointer, True),)
+        items_new = walk.new.examples.items(new) or ((new.pointer, True),)
         compare(walk, items_old, items_new, (*path, 0))
 
 

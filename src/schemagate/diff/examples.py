@@ -217,7 +217,7 @@ class ExampleBuilder:
             return last
         token, rest = path[0], path[1:]
         if isinstance(token, int):
-            items = self.conj(shape.items)
+            items = self.items(shape)
             inner = self.embed(items, rest, value, depth + 1, checked=checked)
             filler = [self._quiet_example(items, depth) for _ in range(_min_items(shape) - 1)]
             return [inner, *filler]
@@ -225,6 +225,12 @@ class ExampleBuilder:
         member = self.member(shape, token)
         base[token] = self.embed(member, rest, value, depth + 1, checked=checked)
         return base
+
+    def items(self, shape: Shape) -> Conj:
+        """Return the schemas each item of an array of `shape` must satisfy."""
+        if shape.items_conj is None:
+            shape.items_conj = self.conj(shape.items)
+        return shape.items_conj
 
     def member(self, shape: Shape, name: str) -> Conj:
         """Return the schemas a member called `name` of an object of `shape` must satisfy."""
@@ -272,7 +278,7 @@ class ExampleBuilder:
                 return
         elif type_name == "array":
             # As for objects: an unchecked item first, then one validated on its own.
-            items = self.conj(shape.items)
+            items = self.items(shape)
             count = 1 if shape.first("uniqueItems") else _min_items(shape)
             if count > MAX_WITNESS_LENGTH:
                 raise Unbuildable(f"minItems {count} is past {MAX_WITNESS_LENGTH}")

@@ -40,6 +40,8 @@ class Shape:
     keywords: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     # The conjunction of each member name looked up so far, with references followed.
     members: dict[str, Conj] = field(default_factory=dict)
+    # The conjunction of `items`, with references followed, once looked up.
+    items_conj: Conj | None = None
 
     def first(self, keyword: str) -> Any:
         values = self.keywords.get(keyword)

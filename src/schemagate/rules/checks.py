@@ -321,7 +321,7 @@ def check_array_length(old_side: Side, new_side: Side, old: Shape, new: Shape) -
 
 
 def _array_of(side: Side, shape: Shape, length: int) -> list[Any]:
-    items = side.examples.conj(shape.items)
+    items = side.examples.items(shape)
     values: list[Any] = []
     candidates = side.examples.candidates(items) if items else iter(range(length))
     for value in candidates:
@@ -342,7 +342,7 @@ def check_unique_items(old_side: Side, new_side: Side, old: Shape, new: Shape) -
         return
     side, shape = (old_side, old) if after else (new_side, new)
     try:
-        item = side.examples.example(side.examples.conj(shape.items)) if shape.items else 1
+        item = side.examples.example(side.examples.items(shape)) if shape.items else 1
     except Unbuildable:
         item = 1
     pair = ([item, item],)

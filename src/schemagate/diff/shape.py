@@ -8,6 +8,7 @@ definitions alike.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,7 +131,7 @@ def expand(resolver: Resolver, loc: Loc) -> Conj:
 def build_shape(resolver: Resolver, conj: Conj) -> Shape:
     """Merge the constraints of every location in a conjunction."""
     dialect = resolver.document.dialect
-    lacked = dialect.lacked_keywords
+    scalar = _scalar_keywords(dialect)
     shape = Shape(pointer=conj[0][0] if conj else "#", locs=conj)
     for pointer, schema in conj:
         if schema is False:
@@ -138,25 +139,39 @@ def build_shape(resolver: Resolver, conj: Conj) -> Shape:
             continue
         if not isinstance(schema, dict):
             continue
-        _merge_types(shape, schema, dialect)
-        _merge_enum(shape, schema, dialect)
-        _merge_object(shape, pointer, schema, dialect)
+        # Most schemas are leaves with a few keywords: each family is merged only
+        # where the schema has one of its keywords.
+        if "type" in schema:
+            _merge_types(shape, schema, dialect)
+        if "enum" in schema or "const" in schema:
+            _merge_enum(shape, schema, dialect)
+        if not _OBJECT_KEYWORDS.isdisjoint(schema):
+            _merge_object(shape, pointer, schema, dialect)
         items = schema.get("items")
         if isinstance(items, dict | bool):
             shape.items.append((f"{pointer}/items", items))
         elif isinstance(items, list):
             shape.keywords.setdefault("items", []).append((f"{pointer}/items", items))
-        for keyword in UNION_KEYWORDS:
-            branches = schema.get(keyword)
-            if isinstance(branches, list):
-                locs = [(f"{pointer}/{keyword}/{i}", b) for i, b in enumerate(branches)]
-                shape.unions.append((f"{pointer}/{keyword}", locs))
-        # A keyword the document's draft lacks constrains nothing there.
-        for keyword in [key for key in schema if key in _SCALAR_KEYWORDS and key not in lacked]:
+        if "anyOf" in schema or "oneOf" in schema:
+            for keyword in UNION_KEYWORDS:
+                branches = schema.get(keyword)
+                if isinstance(branches, list):
+                    locs = [(f"{pointer}/{keyword}/{i}", b) for i, b in enumerate(branches)]
+                    shape.unions.append((f"{pointer}/{keyword}", locs))
+        if scalar.isdisjoint(schema):
+            continue
+        for keyword in [key for key in schema if key in scalar]:
             shape.keywords.setdefault(keyword, []).append(
                 (f"{pointer}/{keyword}", schema[keyword])
             )
     return shape
+
+
+@functools.cache
+def _scalar_keywords(dialect: Dialect) -> frozenset[str]:
+    """Return the keywords `build_shape` keeps as they are, under `dialect`: a keyword
+    the dialect lacks constrains nothing there."""
+    return _SCALAR_KEYWORDS - dialect.lacked_keywords
 
 
 def _merge_types(shape: Shape, schema: dict[str, Any], dialect: Dialect) -> None:
@@ -195,6 +210,12 @@ def _merge_enum(shape: Shape, schema: dict[str, Any], dialect: Dialect) -> None:
         shape.enum = values
     else:
         shape.enum = [v for v in shape.enum if any(same_value(v, w) for w in values)]
+
+
+# The keywords `_merge_object` reads.
+_OBJECT_KEYWORDS = frozenset(
+    {"properties", "required", "additionalProperties", "unevaluatedProperties"}
+)
 
 
 def _merge_object(shape: Shape, pointer: str, schema: dict[str, Any], dialect: Dialect) -> None:

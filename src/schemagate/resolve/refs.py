@@ -494,16 +494,23 @@ def keywords_of(document: SchemaDocument, searched: frozenset[str]) -> Keywords:
     if not document.json_text or "\\u" in text:
         return _walked_keywords(document)
     root = document.data
+    keys = document.keys
     for key in _ID_KEYS:
+        if keys is not None and key not in keys:
+            continue
         # A member named `id` has an object, not a string: only strings can be ids.
         own = isinstance(root.get(key), str)
         if len(_string_values(text, key)) > own:
             return _walked_keywords(document)
-    formats = frozenset(_string_values(text, "format"))
+    formats = (
+        frozenset(_string_values(text, "format"))
+        if keys is None or "format" in keys
+        else frozenset()
+    )
     if any("\\" in value for value in formats):
         return _walked_keywords(document)
-    if document.keys is not None:
-        return Keywords(searched & document.keys, formats, False)
+    if keys is not None:
+        return Keywords(searched & keys, formats, False)
     names = frozenset(key for key in searched if f'"{key}"' in text)
     return Keywords(names, formats, False)
 

@@ -535,6 +535,8 @@ def test_placed_index_matches_walk() -> None:
     for text in texts:
         document = load_text(text, "document.json")
         walked = refs._index(refs._walk_document(document.kind, document.data), document.dialect)
-        assert refs._placed_index(document.kind, document.data, document.dialect) == walked
+        placed = (document.kind, document.data, document.dialect)
+        assert refs._placed_index(*placed) == walked
+        assert refs._placed_index(*placed, document.keys) == walked
         indexed += bool(walked.refs)
     assert indexed > 50

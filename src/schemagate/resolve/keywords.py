@@ -93,16 +93,16 @@ def is_index(token: str) -> bool:
 
 
 # Every keyword whose value contains subschemas.
-_CONTAINING = SINGLE | LIST | MAP | {"items", "dependencies"}
+CONTAINING_KEYWORDS = SINGLE | LIST | MAP | {"items", "dependencies"}
 
 
 def child_schemas(schema: Any, pointer: str) -> list[tuple[str, Any]]:
     """Return (pointer, subschema) for every direct subschema of `schema`, in key order."""
     # Most schemas are leaves (`type`, `description`), found in one pass over their keys.
-    if not isinstance(schema, dict) or _CONTAINING.isdisjoint(schema):
+    if not isinstance(schema, dict) or CONTAINING_KEYWORDS.isdisjoint(schema):
         return []
     children: list[tuple[str, Any]] = []
-    for key in [key for key in schema if key in _CONTAINING]:
+    for key in [key for key in schema if key in CONTAINING_KEYWORDS]:
         value = schema[key]
         if key in SINGLE:
             if isinstance(value, dict | bool):

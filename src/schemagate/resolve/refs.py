@@ -21,6 +21,7 @@ from schemagate.load.document import (
     event_components,
 )
 from schemagate.resolve.keywords import (
+    CONTAINING_KEYWORDS,
     REFERENCE_KEYWORDS,
     as_reference,
     child_schemas,
@@ -54,7 +55,7 @@ class Resolver:
         # one, is walked without them.
         text = document.text
         if not text or "\\u" in text or any(key in text for key in REFERENCE_KEYWORDS):
-            index = _placed_index(document.kind, document.data, document.dialect)
+            index = _placed_index(document.kind, document.data, document.dialect, document.keys)
         elif document.json_text:
             index = _text_index(text, document.dialect)
         else:
@@ -415,34 +416,44 @@ def _index(nodes: Iterator[tuple[str, Any]], dialect: Dialect) -> _Index:
     return _Index(refs, absolute_ids, closed, nullable)
 
 
-def _placed_index(kind: Kind, data: dict[str, Any], dialect: Dialect) -> _Index:
+def _placed_index(
+    kind: Kind, data: dict[str, Any], dialect: Dialect, keys: frozenset[str] | None = None
+) -> _Index:
     """Return `_index` of every schema `_walk_document` yields, in the same order.
 
     The walk is written out here, as the resolver of every document runs it: a
-    generator per schema cost about a third of the index's time.
+    generator per schema cost about a third of the index's time. `keys`, every key of
+    the document where known, skips the flags no schema can set.
     """
     refs = []
     absolute_ids = closed = nullable = False
-    keys = dialect.reference_keywords
+    reference_keys = dialect.reference_keywords
     id_key = dialect.id_keyword
+    find_ids = keys is None or id_key in keys
+    find_closed = keys is None or not keys.isdisjoint(_CLOSING)
+    find_nullable = keys is None or "nullable" in keys
     stack = _schema_roots(kind, data)
     stack.reverse()
     while stack:
         where, schema = stack.pop()
         if not isinstance(schema, dict):
             continue
-        for key in keys:
+        for key in reference_keys:
             if key in schema:
                 refs.append((where, schema[key]))
-        value = schema.get(id_key)
-        if isinstance(value, str) and "://" in value:
-            absolute_ids = True
-        if schema.get("additionalProperties") is False:
+        if find_ids:
+            value = schema.get(id_key)
+            if isinstance(value, str) and "://" in value:
+                absolute_ids = True
+        if find_closed and (
+            schema.get("additionalProperties") is False
+            or schema.get("unevaluatedProperties") is False
+        ):
             closed = True
-        if schema.get("unevaluatedProperties") is False:
-            closed = True
-        if schema.get("nullable") is True:
+        if find_nullable and schema.get("nullable") is True:
             nullable = True
+        if CONTAINING_KEYWORDS.isdisjoint(schema):
+            continue
         children = child_schemas(schema, where)
         children.reverse()
         stack += children

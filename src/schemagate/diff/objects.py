@@ -113,6 +113,8 @@ def _report_renames(
     removed: list[str],
     added: list[str],
 ) -> None:
+    if not removed:
+        return
     # Each optional added member's text, computed once for every removed one.
     candidates = {
         name: _canonical(walk.new, new.properties[name])

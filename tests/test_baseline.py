@@ -95,17 +95,40 @@ def test_missing_ref_exits_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> 
     )
 
 
+@pytest.mark.parametrize(
+    ("ref", "hint"),
+    [
+        ("HEAD~1", "fetch more history first (git fetch --deepen=50"),
+        ("added", "fetch it first (git fetch --depth=1 origin added:added)"),
+        ("origin/added", "fetch it first (git fetch --depth=1 origin added:refs/remotes/"),
+        ("first", "fetch it first (git fetch --depth=1 origin "),
+    ],
+    ids=["relative", "branch", "remote-branch", "commit"],
+)
 def test_shallow_clone_missing_ref_says_how_to_fetch(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ref: str,
+    hint: str,
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # The command in the message, run as written, brings the ref into the clone.
+    first = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "branch", "added")
     git(repo, "commit", "-q", "-am", "Break Order")
     shallow = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
     monkeypatch.chdir(shallow)
-    code, _, err = check(capsys, "--against", "git:HEAD~1", "schemas")
+    ref = first if ref == "first" else ref
+    code, _, err = check(capsys, "--against", f"git:{ref}", "schemas")
     assert code == 2
-    assert err.startswith("error: git ref 'HEAD~1' not found in this shallow clone; fetch it")
+    assert err.startswith(f"error: git ref {ref!r} not found in this shallow clone; {hint}")
     assert "fetch-depth: 0" in err
+    command = err.split("(", 1)[1].split(")", 1)[0].split(",", 1)[0]
+    git(shallow, *command.split()[1:])
+    code, _, err = check(capsys, "--against", f"git:{ref}", "schemas")
+    assert code == 1, err
 
 
 def test_ref_is_never_run_by_a_shell(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ file there has no previous version.
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
@@ -227,13 +228,32 @@ def _verify_ref(ref: str, folder: Path) -> None:
     shallow = _git(["rev-parse", "--is-shallow-repository"], folder).stdout.strip() == b"true"
     if shallow:
         raise InputError(
-            f"git ref {ref!r} not found in this shallow clone; fetch it first "
-            f"(git fetch --depth=1 origin {ref.removeprefix('origin/')}) or check out "
-            "with full history (actions/checkout with fetch-depth: 0)"
+            f"git ref {ref!r} not found in this shallow clone; {_fetch_hint(ref)} or check "
+            "out with full history (actions/checkout with fetch-depth: 0)"
         )
     raise InputError(
         f"git ref {ref!r} not found; fetch it or name an existing branch, tag or commit"
     )
+
+
+def _fetch_hint(ref: str) -> str:
+    """Return how to bring `ref` into a shallow clone, with the git command that does it.
+
+    A ref relative to another (`HEAD~2`, `main^`) needs more history, not a fetch of its
+    name. A commit is fetched by its hash, and a name into the ref it is looked up as.
+    """
+    if any(mark in ref for mark in ("~", "^", "@{")):
+        return "fetch more history first (git fetch --deepen=50, or git fetch --unshallow)"
+    if _COMMIT_HASH.fullmatch(ref):
+        return f"fetch it first (git fetch --depth=1 origin {ref})"
+    branch = ref.removeprefix("origin/")
+    if branch != ref:
+        return f"fetch it first (git fetch --depth=1 origin {branch}:refs/remotes/{ref})"
+    return f"fetch it first (git fetch --depth=1 origin {ref}:{ref})"
+
+
+# An abbreviated or full commit hash.
+_COMMIT_HASH = re.compile(r"[0-9a-fA-F]{7,40}")
 
 
 def _show(ref: str, path: Path, root: Path | None = None) -> str | None:

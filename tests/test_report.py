@@ -437,3 +437,25 @@ def test_output_recognises_report_without_marker(
     forget_passes()
     code, _, err = run(argv, capsys)
     assert code in (0, 1), err
+
+
+def test_items_of_removed_member_named_in_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Items of a member one side no longer declares are compared with the parent's
+    # catch-all, so the text names them in the event. Items with their own schema are
+    # named by their pointer alone.
+    tags = {"type": "array", "items": {"type": "string"}}
+    old = {"type": "object", "properties": {"tags": tags, "codes": tags}}
+    new = {"type": "object", "properties": {"codes": {**tags, "items": {"type": "integer"}}}}
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    argv = ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--strict"]
+    code, out, _ = run([*argv, "--mode", "full"], capsys)
+    removed_items = [line for line in out.splitlines() if "from string to any type" in line]
+    retyped_items = [line for line in out.splitlines() if "/properties/codes/items:" in line]
+    assert code == 1
+    assert len(removed_items) == 1
+    assert "(at /tags/0 in the event)" in removed_items[0]
+    assert retyped_items
+    assert all("in the event" not in line for line in retyped_items)

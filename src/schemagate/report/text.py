@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from schemagate.report.common import finding_line, verdict, witness_lines
@@ -51,14 +53,23 @@ def _event_path(finding: Finding) -> str:
     """Name the event member when the pointer shown is not the member's own schema.
 
     A member that one side no longer declares is compared with what its parent object
-    accepts there, so the pointer names the parent.
+    accepts there, so the pointer names the parent, also for the items and members
+    found inside the member.
     """
-    if not finding.path or not isinstance(finding.path[-1], str):
+    if not finding.path:
         return ""
-    if finding.pointer.endswith(f"/{escape(finding.path[-1])}"):
+    last = finding.path[-1]
+    if isinstance(last, str):
+        if finding.pointer.endswith(f"/{escape(last)}"):
+            return ""
+    elif _ITEM_SCHEMA.search(finding.pointer):
         return ""
     tokens = [escape(str(token)) for token in finding.path]
     return f" (at /{'/'.join(tokens)} in the event)"
+
+
+# The end of a pointer to an array's item schema: `items`, or one of a tuple's.
+_ITEM_SCHEMA = re.compile(r"/(?:items|prefixItems/\d+|items/\d+)$")
 
 
 def render_diff(result: DiffResult, source: str, color: bool) -> str:

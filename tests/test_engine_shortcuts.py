@@ -472,8 +472,16 @@ def _defined(definitions: dict[str, Any]) -> dict[str, Any]:
             "B": {"oneOf": [{"then": {"$ref": "#/definitions/A"}}]},
         },
         {"A": {"$ref": "#/definitions/B"}, "B": {"else": {"$ref": "#/definitions/A"}}},
+        {"A": {}, "B": {"allOf": [{"not": {"$ref": "#/definitions/B/allOf/00"}}]}},
     ],
-    ids=["not", "any-of", "one-of-in-if", "through-two-definitions", "reference-chain"],
+    ids=[
+        "not",
+        "any-of",
+        "one-of-in-if",
+        "through-two-definitions",
+        "reference-chain",
+        "index-with-leading-zero",
+    ],
 )
 def test_cycle_at_one_position_rejected(definitions: dict[str, Any]) -> None:
     document = schema_document(_defined(definitions), "cycle.json")
@@ -540,3 +548,26 @@ def test_placed_index_matches_walk() -> None:
         assert refs._placed_index(*placed, document.keys) == walked
         indexed += bool(walked.refs)
     assert indexed > 50
+
+
+def test_reference_spellings_lead_to_walk_pointers() -> None:
+    # A reference may spell an index with leading zeros or leave a `~` unescaped; its
+    # target is the pointer the walk gives the schema, so checks that compare pointers
+    # as text see one schema.
+    schema = {
+        "properties": {
+            "a": {"$ref": "#/definitions/A/allOf/00"},
+            "b": {"$ref": "#/definitions/~2"},
+        },
+        "definitions": {
+            "A": {"allOf": [{"properties": {"x": {"$ref": "#"}}}]},
+            "~2": {"type": "string"},
+        },
+    }
+    resolver = Resolver(schema_document(schema, "spellings.json"))
+    resolver.check_references()
+    assert resolver.target("#/definitions/A/allOf/00", "#/properties/a") == (
+        "#/definitions/A/allOf/0"
+    )
+    assert resolver.target("#/definitions/~2", "#/properties/b") == "#/definitions/~02"
+    assert not resolver.self_contained("#/definitions/A/allOf/0")

@@ -195,7 +195,7 @@ class Resolver:
         pointer = "#" + fragment
         found, _ = self._find(pointer)
         if found:
-            return pointer
+            return self._canonical(pointer)
         lenient = self._component_by_literal_name(pointer)
         if lenient is not None:
             return lenient
@@ -224,7 +224,29 @@ class Resolver:
             return None
         target = pointer + fragment
         found, _ = self._find(target)
-        return target if found else None
+        return self._canonical(target) if found else None
+
+    def _canonical(self, pointer: str) -> str:
+        """Return an existing pointer as the document walk spells it.
+
+        A reference may spell an index with leading zeros (`allOf/00`) or leave a `~` of
+        a name unescaped, and still find its schema. Walks, caches and cycle checks
+        compare pointers as text, so each schema keeps one spelling.
+        """
+        if pointer in ("#", ""):
+            return "#"
+        node: Any = self.data
+        tokens = []
+        for raw in pointer[2:].split("/"):
+            if isinstance(node, list):
+                index = int(raw)
+                tokens.append(str(index))
+                node = node[index]
+            else:
+                name = unescape(raw)
+                tokens.append(escape(name))
+                node = node[name]
+        return "#/" + "/".join(tokens)
 
     def _base_at(self, pointer: str) -> str:
         while True:

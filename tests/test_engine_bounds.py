@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from schemagate.diff.budget import DEFAULT_WORK_LIMIT
@@ -129,3 +130,24 @@ def test_backtracking_pattern_pair_ends() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert "pattern-changed" in completed.stdout
+
+
+def test_recursion_limit_fails_closed() -> None:
+    # Each level of a recursive event costs the example builder a few frames. Where
+    # they run out, the comparison stops with an error finding instead of a traceback.
+    old = {
+        "properties": {"a": {"$ref": "#/definitions/A"}},
+        "required": ["a"],
+        "definitions": {"A": {"items": {"$ref": "#"}, "minItems": 1}},
+    }
+    new = {"properties": {"a": {"type": "string"}}}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)
+    try:
+        result = strict_backward(old, new)
+    finally:
+        sys.setrecursionlimit(limit)
+    stopped = [f for f in result.findings if f.rule == "comparison-incomplete"]
+    assert len(stopped) == 1
+    assert "recursion limit" in stopped[0].message
+    assert not result.compatible

@@ -352,22 +352,22 @@ def diff_documents(
     budget = WorkBudget(work_limit)
     old_side = Side.of(old, policy, budget)
     new_side = Side.of(new, policy, budget)
-    stopped = False
+    stopped: Exception | None = None
     findings: list[Finding] = []
     scopes = _scopes(old_side, new_side, policy, budget)
-    while not stopped:
+    while stopped is None:
         try:
             walk, prover, roots = next(scopes)
         except StopIteration:
             break
-        except WorkLimitExceeded:
-            stopped = True
+        except (WorkLimitExceeded, RecursionError) as exc:
+            stopped = exc
             break
         try:
             if roots is not None:
                 compare(walk, roots[0], roots[1], ())
-        except WorkLimitExceeded:
-            stopped = True
+        except (WorkLimitExceeded, RecursionError) as exc:
+            stopped = exc
         proven: set[tuple[int, Direction]] = set()
         # An alternative's unproven note waits until its group's probes have run.
         waiting: list[tuple[tuple[int, Direction], Finding]] = []
@@ -378,12 +378,12 @@ def diff_documents(
                         waiting += [((change.group, d), finding) for d in change.suspects]
                     else:
                         findings.append(finding)
-            except WorkLimitExceeded:
-                stopped = True
+            except (WorkLimitExceeded, RecursionError) as exc:
+                stopped = exc
                 break
         findings += [finding for key, finding in waiting if key not in proven]
-    if stopped:
-        findings.append(_stopped_finding(old, new, mode, work_limit))
+    if stopped is not None:
+        findings.append(_stopped_finding(old, new, mode, work_limit, stopped))
     return result_of(findings, mode, policy)
 
 
@@ -514,18 +514,26 @@ def _same_document(old: SchemaDocument, new: SchemaDocument) -> bool:
 
 
 def _stopped_finding(
-    old: SchemaDocument, new: SchemaDocument, mode: Mode, work_limit: int
+    old: SchemaDocument, new: SchemaDocument, mode: Mode, work_limit: int, reason: Exception
 ) -> Finding:
     # The gate fails closed: a comparison it could not finish is an error, not a pass.
+    if isinstance(reason, RecursionError):
+        cause = (
+            "comparison stopped where references nest the event deeper than Python's "
+            "recursion limit allows"
+        )
+    else:
+        cause = (
+            f"comparison stopped after {work_limit} units of work (nested unions or "
+            "references multiply the pairs to compare)"
+        )
     return Finding(
         "comparison-incomplete",
         Severity.ERROR if mode.directions else Severity.INFO,
         frozenset(),
         old.root_pointer,
         new.root_pointer,
-        f"comparison stopped after {work_limit} units of work (nested unions or "
-        "references multiply the pairs to compare); breaks past that point are unproven, "
-        "so check the change by hand",
+        f"{cause}; breaks past that point are unproven, so check the change by hand",
         (),
         (),
     )

@@ -301,19 +301,13 @@ class ExampleBuilder:
     def _object(
         self, shape: Shape, depth: int, skip: str | None = None, *, checked: bool = True
     ) -> dict[str, Any]:
-        # Every witness at a path needs the objects around it, so each is built once.
-        # The entry keeps its shape, so the shape's id is not reused for another.
+        # Each object around a witness's path is built once, and its entry keeps the
+        # shape, so the id is not reused. No helper: each event level adds a frame.
         key = (id(shape), depth, skip, checked)
         found = self._objects.get(key)
-        if found is None or found[0] is not shape:
-            found = (shape, self._new_object(shape, depth, skip, checked=checked))
-            self._objects[key] = found
-        built: dict[str, Any] = copy_json(found[1])
-        return built
-
-    def _new_object(
-        self, shape: Shape, depth: int, skip: str | None, *, checked: bool
-    ) -> dict[str, Any]:
+        if found is not None and found[0] is shape:
+            built: dict[str, Any] = copy_json(found[1])
+            return built
         value_of = self._quiet_example if checked else self._first_candidate
         result: dict[str, Any] = {}
         envelope = self._envelope if shape.pointer == self.resolver.document.root_pointer else {}
@@ -331,7 +325,9 @@ class ExampleBuilder:
                 break
             if name not in result and name != skip:
                 result[name] = value_of(self.member(shape, name), depth)
-        return result
+        self._objects[key] = (shape, result)
+        copied: dict[str, Any] = copy_json(result)
+        return copied
 
     def _first_candidate(self, conj: Conj, depth: int) -> Any:
         if not conj:

@@ -315,7 +315,8 @@ _ROWS = [
     _rule(
         "comparison-incomplete",
         E,
-        "The comparison stopped at its work bound before it reached every change.",
+        "The comparison stopped at its work bound, or at Python's recursion limit, before "
+        "it reached every change.",
         "Breaks past the bound are unproven, and the gate does not pass what it did not check.",
         "Simplify nested unions and references, or accept the change in the configuration "
         "with a reason after checking it by hand.",

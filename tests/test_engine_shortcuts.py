@@ -473,6 +473,7 @@ def _defined(definitions: dict[str, Any]) -> dict[str, Any]:
         },
         {"A": {"$ref": "#/definitions/B"}, "B": {"else": {"$ref": "#/definitions/A"}}},
         {"A": {}, "B": {"allOf": [{"not": {"$ref": "#/definitions/B/allOf/00"}}]}},
+        {"A": {"dependencies": {"a/b": {"$ref": "#/definitions/A"}}}},
     ],
     ids=[
         "not",
@@ -481,6 +482,7 @@ def _defined(definitions: dict[str, Any]) -> dict[str, Any]:
         "through-two-definitions",
         "reference-chain",
         "index-with-leading-zero",
+        "dependency",
     ],
 )
 def test_cycle_at_one_position_rejected(definitions: dict[str, Any]) -> None:

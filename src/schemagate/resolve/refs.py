@@ -344,6 +344,15 @@ class Resolver:
         for keyword in ("not", "if", "then", "else"):
             if isinstance(schema.get(keyword), dict):
                 yield f"{pointer}/{keyword}"
+        # A dependency's schema applies to the object itself once its member is present.
+        for keyword in _IN_PLACE_MAPS:
+            if not self.document.dialect.has_keyword(keyword):
+                continue
+            dependencies = schema.get(keyword)
+            if isinstance(dependencies, dict):
+                for name, sub in dependencies.items():
+                    if isinstance(sub, dict):
+                        yield f"{pointer}/{keyword}/{escape(name)}"
 
     def _find(self, pointer: str) -> tuple[bool, Any]:
         # The walk and the example builder look up the same pointers many times, and
@@ -384,6 +393,7 @@ class Resolver:
 
 _IN_PLACE_SINGLE = frozenset({"not", "if", "then", "else"})
 _IN_PLACE_LIST = frozenset({"allOf", "anyOf", "oneOf"})
+_IN_PLACE_MAPS = ("dependencies", "dependentSchemas")
 
 
 def _applies_in_place(pointer: str, targets: set[str]) -> bool:
@@ -399,7 +409,7 @@ def _applies_in_place(pointer: str, targets: set[str]) -> bool:
             pointer = parent
             continue
         grandparent, _, keyword = parent.rpartition("/")
-        if not (is_index(token) and keyword in _IN_PLACE_LIST):
+        if not (is_index(token) and keyword in _IN_PLACE_LIST) and keyword not in _IN_PLACE_MAPS:
             return False
         pointer = grandparent
     return True

@@ -184,7 +184,7 @@ def measure(
 
 
 def _nothing() -> None:
-    """Prepare a seen-before run: the documents' passes stay remembered."""
+    """Leave the remembered passes in place, for a seen-before run."""
 
 
 def first_sight() -> None:

@@ -535,8 +535,8 @@ def test_child_schemas_skip_misplaced_values() -> None:
 
 
 def test_placed_index_matches_walk() -> None:
-    # The resolver's index writes the document walk out; references, their order and
-    # the flags must be those of the walk itself, on every corpus and rule-case document.
+    # The resolver's index writes the document walk out. Its references, their order
+    # and its flags must be the walk's own, on every corpus and rule-case document.
     from schemagate.resolve import refs
 
     texts = [p.read_text("utf-8") for p in sorted(corpus_dir("eventbridge").glob("*.json"))]
@@ -553,7 +553,7 @@ def test_placed_index_matches_walk() -> None:
 
 
 def test_reference_spellings_lead_to_walk_pointers() -> None:
-    # A reference may spell an index with leading zeros or leave a `~` unescaped; its
+    # A reference may spell an index with leading zeros or leave a `~` unescaped. Its
     # target is the pointer the walk gives the schema, so checks that compare pointers
     # as text see one schema.
     schema = {

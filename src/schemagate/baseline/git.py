@@ -240,7 +240,8 @@ def _fetch_hint(ref: str) -> str:
     """Return how to bring `ref` into a shallow clone, with the git command that does it.
 
     A ref relative to another (`HEAD~2`, `main^`) needs more history, not a fetch of its
-    name. A commit is fetched by its hash, and a name into the ref it is looked up as.
+    name. A commit is fetched by its hash, and a branch or tag name into a ref of the same
+    name, where `git:NAME` then finds it.
     """
     if any(mark in ref for mark in ("~", "^", "@{")):
         return "fetch more history first (git fetch --deepen=50, or git fetch --unshallow)"

@@ -168,8 +168,8 @@ class DocumentValidator:
 
     @functools.cached_property
     def _compiled(self) -> Any:
-        """jsonschema-rs's validator of whole events, where it reads the view as
-        jsonschema does; otherwise None."""
+        """jsonschema-rs's validator of whole events where it reads the view as
+        jsonschema does, or None otherwise."""
         formats = self._alike
         if formats is None:
             return None

@@ -213,7 +213,7 @@ class SchemaDocument:
     json_text: bool = False
     # True where every number is exact as a double; None where that was not checked.
     exact_numbers: bool | None = None
-    # Every key of every object in `data`, where the text is JSON; None where unknown.
+    # Every key of every object in `data` where the text is JSON, or None where unknown.
     keys: frozenset[str] | None = None
 
     @property

@@ -36,7 +36,7 @@ class Parsed(NamedTuple):
     json: bool
     # True where every number is exact as a double.
     exact_numbers: bool
-    # Every key of every object, where the text is JSON; None for YAML.
+    # Every key of every object where the text is JSON, or None for YAML.
     keys: frozenset[str] | None = None
 
 

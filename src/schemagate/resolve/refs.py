@@ -283,7 +283,7 @@ class Resolver:
         References inside the mounted metaschemas and the synthetic root are written
         by jsonschema and by this module, so only the document's own are checked.
         """
-        targets = set()
+        targets: set[str] = set()
         for where, ref in self._refs:
             if not isinstance(ref, str):
                 raise DocumentError(self.document.source, f"$ref at {where} is not a string")
@@ -291,8 +291,8 @@ class Resolver:
             self.resolve(target, self.lookup(target))
             targets.add(target)
         # A cycle at one event position leaves some target through schemas that apply
-        # to the same value (allOf branches, not, if) and reaches a reference there.
-        # Where no reference sits at such a place, there is none.
+        # to the same value (allOf branches, not, if) and reaches a reference there. So
+        # where no reference lies at such a place, the search is skipped.
         if any(_applies_in_place(where, targets) for where, _ in self._refs):
             self._check_in_place_cycles()
 
@@ -453,7 +453,7 @@ def _placed_index(
 ) -> _Index:
     """Return `_index` of every schema `_walk_document` yields, in the same order.
 
-    The walk is written out here, as the resolver of every document runs it: a
+    The walk is written out here because the resolver of every document runs it, and a
     generator per schema cost about a third of the index's time. `keys`, every key of
     the document where known, skips the flags no schema can set.
     """
@@ -484,6 +484,7 @@ def _placed_index(
             closed = True
         if find_nullable and schema.get("nullable") is True:
             nullable = True
+        # Leaves, most of the schemas, end here without a call.
         if CONTAINING_KEYWORDS.isdisjoint(schema):
             continue
         children = child_schemas(schema, where)

@@ -585,12 +585,19 @@ CHECK_KEYWORDS: dict[NodeCheck, frozenset[str]] = {
     check_other_keywords: frozenset(GENERIC_KEYWORDS),
 }
 
+
+def _readers() -> dict[str, frozenset[NodeCheck]]:
+    """Return, per keyword, the checks that read it."""
+    readers: dict[str, set[NodeCheck]] = {}
+    for check, keywords in CHECK_KEYWORDS.items():
+        for keyword in keywords:
+            readers.setdefault(keyword, set()).add(check)
+    return {keyword: frozenset(checks) for keyword, checks in readers.items()}
+
+
 # The checks that run at every position, and per keyword the checks that read it.
 _ALWAYS = frozenset(check for check in NODE_CHECKS if check not in CHECK_KEYWORDS)
-_READERS: dict[str, frozenset[NodeCheck]] = {}
-for _check, _keywords in CHECK_KEYWORDS.items():
-    for _keyword in _keywords:
-        _READERS[_keyword] = _READERS.get(_keyword, frozenset()) | {_check}
+_READERS = _readers()
 
 
 # Positions have few keyword combinations, so the cache stays small.
